@@ -1,0 +1,160 @@
+// `hostDir(path, options)`: a host directory mounted into a guest, unescapable by construction.
+//
+// The kernel resolves guest paths itself, one component at a time from directory handles, and
+// hands this filesystem single validated names (see fs/types.ts). This module makes each of
+// those single-name operations race-free on the host: directory handles are real fds, children
+// are reached through /proc/self/fd/<fd>/<name> and symlinks are never followed (host-dir.ts).
+// Only regular files, directories and symlinks are reachable; FIFOs, sockets and devices are
+// refused with ENOTSUP without ever being opened (O_PATH) or without blocking (O_NONBLOCK).
+//
+// Platforms without /proc/self/fd (macOS, BSDs) cannot name "a child of this fd" from pure
+// JavaScript. There hostDir refuses to mount unless `allowUnsafePlatform: true`, which selects a
+// path-string fallback that is safe against the guest's own symlinks but can be raced by a
+// concurrent host process (see notes/hostfs-readme.md).
+
+import * as nfs from 'node:fs';
+import { resolve } from 'node:path';
+import { Errno } from '../abi/constants.js';
+import { fail } from '../kernel/errors.js';
+import type { DirHandle, FileSystem, MountContext, NowFn, Stat } from '../fs/types.js';
+import { C } from './host-common.js';
+import { HostDirHandle } from './host-dir.js';
+import { hostStat, type HostHandle } from './host-handle.js';
+import { hostPlatform, type HostPlatform } from './host-platform.js';
+
+export interface HostDirOptions {
+  /** Every mutation fails with EROFS and nothing is opened for writing. */
+  readOnly?: boolean;
+  /**
+   * Allow mounting on a platform without /proc/self/fd, using path strings re-checked before
+   * each use. A concurrent host process that swaps a directory for a symlink can race it.
+   */
+  allowUnsafePlatform?: boolean;
+}
+
+const UNSAFE_PLATFORM =
+  'this platform has no /proc/self/fd, so host paths cannot be resolved race-free relative to ' +
+  'directory handles';
+
+export class HostFileSystem implements FileSystem {
+  readonly readOnly: boolean;
+  /** Absolute host path as given (host-side symlinks in it are followed when the root opens). */
+  readonly hostPath: string;
+  /** Device number reported to the guest (never the host's st_dev). */
+  dev = 0n;
+  now: NowFn = () => BigInt(Date.now()) * 1_000_000n;
+
+  private rootFd = -1;
+  private attached = 0;
+  private readonly live = new Set<HostHandle>();
+
+  constructor(path: string, options: HostDirOptions, readonly platform: HostPlatform) {
+    this.hostPath = resolve(path);
+    this.readOnly = options.readOnly === true;
+    let st: nfs.Stats | undefined;
+    try {
+      st = nfs.statSync(this.hostPath, { throwIfNoEntry: false });
+    } catch (e) {
+      throw new Error(`hostDir: cannot access "${path}": ${(e as Error).message}`);
+    }
+    if (st === undefined) throw new Error(`hostDir: "${path}" does not exist`);
+    if (!st.isDirectory()) throw new Error(`hostDir: "${path}" is not a directory`);
+    if (!platform.procFd) {
+      if (options.allowUnsafePlatform !== true) {
+        throw new Error(
+          `hostDir("${path}"): ${UNSAFE_PLATFORM}; refusing to mount. Pass { allowUnsafePlatform: true } ` +
+          'to mount with path-based resolution that a concurrent host process can race.');
+      }
+      if (C.O_NOFOLLOW === undefined || C.O_DIRECTORY === undefined) {
+        throw new Error(`hostDir("${path}"): ${UNSAFE_PLATFORM}, and O_NOFOLLOW is missing too; cannot mount.`);
+      }
+      process.emitWarning(`hostDir("${path}"): ${UNSAFE_PLATFORM}; using path-based resolution, ` +
+        'which a concurrent host process can race (allowUnsafePlatform).', { code: 'WARDEN_HOSTDIR_UNSAFE' });
+    }
+  }
+
+  attach(ctx: MountContext): void {
+    this.attached++;
+    this.dev = ctx.dev;
+    this.now = ctx.now;
+  }
+
+  /** When the last attached run ends, every handle it left open and the root fd are closed. */
+  detach(): void {
+    this.attached = Math.max(0, this.attached - 1);
+    if (this.attached === 0) this.closeAll();
+  }
+
+  /** Close every host fd this filesystem holds (handles become EBADF). */
+  closeAll(): void {
+    for (const h of this.live) h.forceClose();
+    this.live.clear();
+    if (this.rootFd >= 0) {
+      const fd = this.rootFd;
+      this.rootFd = -1;
+      nfs.closeSync(fd);
+    }
+  }
+
+  openRoot(): DirHandle {
+    if (this.rootFd < 0) {
+      try {
+        this.rootFd = nfs.openSync(this.hostPath, C.O_RDONLY | C.O_DIRECTORY);
+      } catch (e) {
+        throw new Error(`hostDir: cannot open "${this.hostPath}": ${(e as Error).message}`);
+      }
+    }
+    if (this.platform.procFd) {
+      // A new fd on the very directory the root fd holds, even if the path was swapped since.
+      return new HostDirHandle(this, nfs.openSync(`/proc/self/fd/${this.rootFd}`, C.O_RDONLY | C.O_DIRECTORY), null);
+    }
+    const real = nfs.realpathSync(this.hostPath);
+    const fd = nfs.openSync(real, C.O_RDONLY | C.O_DIRECTORY | C.O_NOFOLLOW);
+    return new HostDirHandle(this, fd, real);
+  }
+
+  /** Number of host fds currently held (handles plus the root). */
+  openFdCount(): number {
+    return this.live.size + (this.rootFd >= 0 ? 1 : 0);
+  }
+
+  toStat(st: nfs.BigIntStats): Stat {
+    return hostStat(st, this.dev);
+  }
+
+  track(h: HostHandle): void {
+    this.live.add(h);
+  }
+
+  untrack(h: HostHandle): void {
+    this.live.delete(h);
+  }
+
+  /**
+   * Path fallback only: the directory's path, after checking that it still names the directory
+   * the fd holds. Narrows but cannot close the window a concurrent host process could race.
+   */
+  verifiedPath(fd: number, path: string): string {
+    try {
+      const viaPath = nfs.lstatSync(path, { bigint: true });
+      const viaFd = nfs.fstatSync(fd, { bigint: true });
+      if (viaPath.ino === viaFd.ino && viaPath.dev === viaFd.dev && viaPath.isDirectory()) return path;
+    } catch {
+      // fall through: the directory is no longer where it was
+    }
+    fail(Errno.NOENT);
+  }
+}
+
+/**
+ * Mount the host directory at `path`. Throws an Error naming the path if it is missing or not a
+ * directory, or if the platform cannot resolve paths race-free (see `allowUnsafePlatform`).
+ */
+export function hostDir(path: string, options: HostDirOptions = {}): HostFileSystem {
+  return new HostFileSystem(path, options, hostPlatform());
+}
+
+/** For tests: mount with an explicit platform (e.g. force the path fallback on Linux). */
+export function hostDirWithPlatform(path: string, options: HostDirOptions, platform: HostPlatform): HostFileSystem {
+  return new HostFileSystem(path, options, platform);
+}

@@ -74,6 +74,8 @@ export interface FileHandle extends HandleBase {
 
 export interface DirHandle extends HandleBase {
   readonly kind: 'dir';
+  /** A second, independent handle on this same directory (path_open of "."). */
+  reopen(): DirHandle;
   /** lstat of an entry: never follows a symlink. ENOENT if missing. */
   statAt(name: string): Stat;
   /**

@@ -1,0 +1,129 @@
+import { Errno } from './constants.js';
+import { fail } from '../kernel/errors.js';
+
+/**
+ * Bounds-checked access to a guest's linear memory.
+ *
+ * Views are cached and re-derived only when `memory.grow` has detached the old buffer
+ * (a detached ArrayBuffer reports byteLength 0), so the hot path costs one length check
+ * (see RATIONALE.md, "Why cache memory views?").
+ */
+export class GuestMemory {
+  memory: WebAssembly.Memory | null = null;
+  u8: Uint8Array = new Uint8Array(0);
+  dv: DataView = new DataView(new ArrayBuffer(0));
+
+  bind(memory: WebAssembly.Memory): void {
+    this.memory = memory;
+    this.refresh();
+  }
+
+  /** Re-derive views if the memory grew since the last call. Call at the start of a syscall. */
+  refresh(): void {
+    const m = this.memory;
+    if (m === null) fail(Errno.FAULT);
+    if (this.u8.byteLength === 0 || this.u8.buffer !== m.buffer) {
+      const buf = m.buffer;
+      this.u8 = new Uint8Array(buf);
+      this.dv = new DataView(buf);
+    }
+  }
+
+  /** Check that [ptr, ptr+len) lies inside memory; returns ptr as an unsigned number. */
+  check(ptr: number, len: number): number {
+    const p = ptr >>> 0;
+    if (p + (len >>> 0) > this.u8.length) fail(Errno.FAULT);
+    return p;
+  }
+
+  /** Check alignment and bounds of a struct at ptr. */
+  checkAligned(ptr: number, len: number, align: number): number {
+    const p = ptr >>> 0;
+    if ((p & (align - 1)) !== 0) fail(Errno.INVAL);
+    if (p + len > this.u8.length) fail(Errno.FAULT);
+    return p;
+  }
+
+  u32(ptr: number): number { return this.dv.getUint32(this.check(ptr, 4), true); }
+  setU32(ptr: number, v: number): void { this.dv.setUint32(this.check(ptr, 4), v, true); }
+  setU64(ptr: number, v: bigint): void { this.dv.setBigUint64(this.check(ptr, 8), v, true); }
+  setU16(ptr: number, v: number): void { this.dv.setUint16(this.check(ptr, 2), v, true); }
+  setU8(ptr: number, v: number): void { this.dv.setUint8(this.check(ptr, 1), v); }
+
+  /** A view (not a copy) of guest bytes after bounds checking. */
+  bytes(ptr: number, len: number): Uint8Array {
+    const p = this.check(ptr, len);
+    return this.u8.subarray(p, p + (len >>> 0));
+  }
+
+  /**
+   * The iovec list at `iovs` as views into guest memory. Every buffer is bounds checked before
+   * any byte moves; the total length must fit in u32 (EINVAL otherwise, like wasmtime).
+   */
+  iovecs(iovs: number, count: number): Uint8Array[] {
+    const n = count >>> 0;
+    const base = this.check(iovs, n * 8);
+    if (n * 8 > this.u8.length) fail(Errno.FAULT);
+    const dv = this.dv;
+    const out: Uint8Array[] = new Array(n);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const p = dv.getUint32(base + i * 8, true);
+      const len = dv.getUint32(base + i * 8 + 4, true);
+      if (p + len > this.u8.length) fail(Errno.FAULT);
+      total += len;
+      out[i] = this.u8.subarray(p, p + len);
+    }
+    if (total > 0xffffffff) fail(Errno.INVAL);
+    return out;
+  }
+
+  /** Decode a guest path/string; EILSEQ for invalid UTF-8. */
+  string(ptr: number, len: number): string {
+    const b = this.bytes(ptr, len);
+    return decodeUtf8(b);
+  }
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+const encoder = new TextEncoder();
+
+export function decodeUtf8(b: Uint8Array): string {
+  // Fast path for short ASCII strings (paths): avoids TextDecoder's fixed cost.
+  const n = b.length;
+  if (n < 64) {
+    let s = '';
+    for (let i = 0; i < n; i++) {
+      const c = b[i]!;
+      if (c >= 0x80) return decodeSlow(b);
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+  return decodeSlow(b);
+}
+
+function decodeSlow(b: Uint8Array): string {
+  try {
+    return decoder.decode(b);
+  } catch {
+    fail(Errno.ILSEQ);
+  }
+}
+
+export function encodeUtf8(s: string): Uint8Array {
+  return encoder.encode(s);
+}
+
+/** UTF-8 byte length of a string without allocating. */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) { n += 4; i++; }
+    else n += 3;
+  }
+  return n;
+}

@@ -1,0 +1,16 @@
+// Warden's public API.
+export { run } from './node/run.js';
+export type { ModuleSource } from './node/module-source.js';
+export type { RunOptions, Limits, StdinOption, OutputOption, Mountable } from './run/options.js';
+export type { RunResult, Outcome } from './run/result.js';
+export { exitStatusFor, resultToJSON } from './run/result.js';
+export {
+  GuestTrap, ModuleRejected, LimitExceeded, TimeoutError, AbortError, WardenUsageError,
+  type TrapKind, type WasmFrame, type GuestError,
+} from './run/errors.js';
+export type { Denial } from './kernel/kernel.js';
+export { VirtualClock, type ClockOption } from './time/clocks.js';
+export type { RandomOption } from './time/random.js';
+export type { FileSystem, DirHandle, FileHandle, Stat, DirEntry, OpenOptions } from './fs/types.js';
+export { memoryFs, MemoryFileSystem } from './fs/memory.js';
+export { hostDir } from './node/host-fs.js';

@@ -1,0 +1,82 @@
+import { Errno } from '../abi/constants.js';
+import { fail } from './errors.js';
+import type { Descriptor } from './descriptor.js';
+
+/**
+ * The guest's file descriptor table: a dense array indexed by fd. New fds take the lowest free
+ * number (POSIX), so a guest cannot grow the table without bound by closing and reopening.
+ */
+export class FdTable {
+  private slots: (Descriptor | undefined)[] = [];
+  private count = 0;
+
+  constructor(private readonly maxOpen: number) {}
+
+  get open(): number { return this.count; }
+
+  get(fd: number): Descriptor {
+    const d = this.slots[fd >>> 0];
+    if (d === undefined) fail(Errno.BADF);
+    return d;
+  }
+
+  /** Like get, but also requires every right in `rights`. */
+  require(fd: number, rights: number): Descriptor {
+    const d = this.slots[fd >>> 0];
+    if (d === undefined) fail(Errno.BADF);
+    if ((d.rightsBase & rights) !== rights) fail(Errno.NOTCAPABLE);
+    return d;
+  }
+
+  has(fd: number): boolean { return this.slots[fd >>> 0] !== undefined; }
+
+  /** Place a descriptor at the lowest free fd. Throws EMFILE past the open-files limit. */
+  add(d: Descriptor): number {
+    if (this.count >= this.maxOpen) {
+      d.close();
+      fail(Errno.MFILE);
+    }
+    let fd = 0;
+    while (this.slots[fd] !== undefined) fd++;
+    this.slots[fd] = d;
+    this.count++;
+    return fd;
+  }
+
+  /** Place a descriptor at a given fd (setup only). */
+  set(fd: number, d: Descriptor): void {
+    if (this.slots[fd] === undefined) this.count++;
+    this.slots[fd] = d;
+  }
+
+  remove(fd: number): Descriptor {
+    const d = this.get(fd);
+    this.slots[fd >>> 0] = undefined;
+    this.count--;
+    // Trim trailing holes so the dense array does not keep growing.
+    while (this.slots.length > 0 && this.slots[this.slots.length - 1] === undefined) this.slots.pop();
+    return d;
+  }
+
+  /** fd_renumber: move `from` onto `to`, closing what `to` held. Both must be open. */
+  renumber(from: number, to: number): void {
+    const src = this.get(from);
+    const dst = this.get(to);
+    if (from >>> 0 === to >>> 0) return;
+    dst.close();
+    this.slots[to >>> 0] = src;
+    this.slots[from >>> 0] = undefined;
+    this.count--;
+    while (this.slots.length > 0 && this.slots[this.slots.length - 1] === undefined) this.slots.pop();
+  }
+
+  closeAll(): void {
+    for (const d of this.slots) {
+      if (d !== undefined) {
+        try { d.close(); } catch { /* already gone */ }
+      }
+    }
+    this.slots = [];
+    this.count = 0;
+  }
+}

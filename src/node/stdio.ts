@@ -1,0 +1,63 @@
+// Node-side stdio grants: reading stdin from a file or stream, inheriting the host's
+// stdout/stderr. Core streams live in kernel/stdio.ts.
+import { readFileSync, writeSync } from 'node:fs';
+import {
+  BytesInput, CallbackOutput, CaptureOutput, DiscardOutput, EmptyInput, type InputStream, type OutputStream,
+} from '../kernel/stdio.js';
+import type { OutputOption, StdinOption } from '../run/options.js';
+import { WardenUsageError } from '../run/errors.js';
+
+/** Writes straight to one of the host's own fds (granted by 'inherit'). */
+export class HostFdOutput implements OutputStream {
+  constructor(private readonly fd: number) {}
+  write(src: Uint8Array): void {
+    let off = 0;
+    while (off < src.length) {
+      try {
+        off += writeSync(this.fd, src, off, src.length - off);
+      } catch (e) {
+        // A non-blocking pipe that is full: wait briefly and retry instead of losing output.
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1); continue; }
+        throw e;
+      }
+    }
+  }
+}
+
+/** Read the whole stdin grant before the guest starts (inline and worker engines). */
+export async function stdinBytes(o: StdinOption | undefined): Promise<Uint8Array | null> {
+  if (o === undefined || o === 'none') return null;
+  if ('text' in o) return new TextEncoder().encode(o.text);
+  if ('bytes' in o) return o.bytes;
+  if ('file' in o) {
+    try {
+      return readFileSync(o.file);
+    } catch (e) {
+      throw new WardenUsageError(`stdin file ${JSON.stringify(o.file)} cannot be read: ${(e as Error).message}`);
+    }
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const c of o.stream) {
+    const b = typeof c === 'string' ? new TextEncoder().encode(c) : c;
+    chunks.push(b);
+    size += b.length;
+  }
+  const out = new Uint8Array(size);
+  let off = 0;
+  for (const c of chunks) { out.set(c, off); off += c.length; }
+  return out;
+}
+
+export function inputStream(bytes: Uint8Array | null): InputStream {
+  return bytes === null ? new EmptyInput() : new BytesInput(bytes);
+}
+
+export function outputStream(o: OutputOption | undefined, hostFd: 1 | 2): OutputStream {
+  if (o === undefined || o === 'capture') return new CaptureOutput();
+  if (o === 'discard') return new DiscardOutput();
+  if (o === 'inherit') return new HostFdOutput(hostFd);
+  if (typeof o === 'function') return new CallbackOutput(o);
+  const stream = o.stream;
+  return new CallbackOutput((chunk) => { stream.write(chunk); });
+}

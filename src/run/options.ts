@@ -1,0 +1,130 @@
+// The public run options and their validation. Every capability is explicit: an option that
+// is left out grants nothing (see DESIGN.md, "Public API").
+import type { FileSystem } from '../fs/types.js';
+import type { ClockOption } from '../time/clocks.js';
+import type { RandomOption } from '../time/random.js';
+import { WardenUsageError } from './errors.js';
+
+export type StdinOption =
+  | 'none'
+  | { text: string }
+  | { bytes: Uint8Array }
+  | { file: string }
+  | { stream: AsyncIterable<Uint8Array | string> };
+
+export type OutputOption =
+  | 'capture'
+  | 'inherit'
+  | 'discard'
+  | { stream: { write(chunk: Uint8Array): unknown } }
+  | ((chunk: Uint8Array) => void);
+
+export interface Limits {
+  /** Wall-clock deadline for the whole run (compile excluded). Inline default: 30 s. */
+  timeoutMs?: number;
+  /** Cap on the guest's linear memory (rounded down to 64 KiB pages). */
+  memoryBytes?: number;
+  /** Cap on stdout + stderr bytes together. Default 64 MiB. */
+  outputBytes?: number;
+  /** Cap on open file descriptors (stdio and preopens included). Default 1024. */
+  openFiles?: number;
+  /** Deterministic budget of executed wasm work. */
+  fuel?: number;
+}
+
+/** Anything that can stand at a mount point: a filesystem, or a single virtual file. */
+export type Mountable = FileSystem | { asDirectory(name: string): FileSystem };
+
+export interface RunOptions {
+  args?: string[];
+  env?: Record<string, string>;
+  stdin?: StdinOption;
+  stdout?: OutputOption;
+  stderr?: OutputOption;
+  clock?: ClockOption;
+  random?: RandomOption;
+  mounts?: Record<string, Mountable>;
+  limits?: Limits;
+  isolation?: 'inline' | 'worker' | 'process';
+  signal?: AbortSignal;
+  /** Receives one line per syscall: name, decoded arguments, result. */
+  trace?: (line: string) => void;
+}
+
+export const DEFAULT_INLINE_TIMEOUT_MS = 30_000;
+export const DEFAULT_OUTPUT_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_OPEN_FILES = 1024;
+
+function bad(message: string): never {
+  throw new WardenUsageError(message);
+}
+
+/** Validate options; throws WardenUsageError naming the first problem found. */
+export function validateOptions(o: RunOptions | undefined): RunOptions {
+  if (o === undefined) return {};
+  if (typeof o !== 'object' || o === null) bad('options must be an object');
+  if (o.args !== undefined) {
+    if (!Array.isArray(o.args)) bad('args must be an array of strings');
+    o.args.forEach((a, i) => {
+      if (typeof a !== 'string') bad(`args[${i}] must be a string`);
+      if (a.includes('\0')) bad(`args[${i}] contains a NUL byte`);
+    });
+  }
+  if (o.env !== undefined) {
+    if (typeof o.env !== 'object' || o.env === null || Array.isArray(o.env)) bad('env must be an object of string values');
+    for (const [k, v] of Object.entries(o.env)) {
+      if (k.length === 0 || k.includes('=') || k.includes('\0')) bad(`env key ${JSON.stringify(k)} is not a valid variable name`);
+      if (typeof v !== 'string') bad(`env.${k} must be a string`);
+      if (v.includes('\0')) bad(`env.${k} contains a NUL byte`);
+    }
+  }
+  for (const name of ['stdout', 'stderr'] as const) {
+    const v = o[name];
+    if (v === undefined || v === 'capture' || v === 'inherit' || v === 'discard' || typeof v === 'function') continue;
+    if (typeof v === 'object' && v !== null && 'stream' in v && typeof v.stream?.write === 'function') continue;
+    bad(`${name} must be 'capture', 'inherit', 'discard', a function or { stream: Writable }`);
+  }
+  const si = o.stdin;
+  if (si !== undefined && si !== 'none') {
+    const ok = typeof si === 'object' && si !== null && (
+      ('text' in si && typeof si.text === 'string') ||
+      ('bytes' in si && si.bytes instanceof Uint8Array) ||
+      ('file' in si && typeof si.file === 'string') ||
+      ('stream' in si && si.stream !== null && typeof si.stream === 'object'));
+    if (!ok) bad("stdin must be 'none', { text }, { bytes }, { file } or { stream }");
+  }
+  if (o.mounts !== undefined) {
+    if (typeof o.mounts !== 'object' || o.mounts === null) bad('mounts must be an object of guest path → filesystem');
+    for (const [path, fs] of Object.entries(o.mounts)) {
+      checkGuestPath(path);
+      const isFs = typeof fs === 'object' && fs !== null && typeof (fs as FileSystem).openRoot === 'function';
+      const isFile = typeof fs === 'object' && fs !== null && typeof (fs as { asDirectory?: unknown }).asDirectory === 'function';
+      if (!isFs && !isFile) bad(`mounts[${JSON.stringify(path)}] must be a filesystem (memoryFs(), hostDir(), overlay(), ...) or file()`);
+    }
+  }
+  const l = o.limits;
+  if (l !== undefined) {
+    if (typeof l !== 'object' || l === null) bad('limits must be an object');
+    for (const [k, v] of Object.entries(l)) {
+      if (!['timeoutMs', 'memoryBytes', 'outputBytes', 'openFiles', 'fuel'].includes(k)) bad(`limits.${k} is not a known limit`);
+      if (v === undefined) continue;
+      if (typeof v !== 'number' || Number.isNaN(v) || v < 0) bad(`limits.${k} must be a non-negative number`);
+    }
+  }
+  if (o.isolation !== undefined && !['inline', 'worker', 'process'].includes(o.isolation)) {
+    bad(`isolation must be 'inline', 'worker' or 'process', got ${JSON.stringify(o.isolation)}`);
+  }
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) bad('signal must be an AbortSignal');
+  if (o.trace !== undefined && typeof o.trace !== 'function') bad('trace must be a function');
+  return o;
+}
+
+/** Guest mount paths are absolute, normalised and free of "." / "..". */
+export function checkGuestPath(path: string): void {
+  if (typeof path !== 'string' || !path.startsWith('/')) bad(`mount path ${JSON.stringify(path)} must be absolute (start with "/")`);
+  if (path.includes('\0')) bad(`mount path ${JSON.stringify(path)} contains a NUL byte`);
+  if (path !== '/' && path.endsWith('/')) bad(`mount path ${JSON.stringify(path)} must not end with "/"`);
+  for (const part of path.split('/').slice(1)) {
+    if (path !== '/' && (part === '' || part === '.' || part === '..')) bad(`mount path ${JSON.stringify(path)} must not contain empty, "." or ".." components`);
+  }
+}

@@ -125,6 +125,8 @@ export class HostDirHandle extends HostHandle implements DirHandle {
       const code = errCode(e);
       if (code === 'ENOENT' && !mustExist) return null;
       if (code === 'ENOTDIR' && o.directory && this.isSymlink(p)) fail(Errno.LOOP);
+      // Without O_PATH a socket (or a FIFO opened for writing) fails the open itself with ENXIO.
+      if (code === 'ENXIO') fail(Errno.NOTSUP);
       rethrow(e);
     }
     let keep = false;

@@ -15,7 +15,6 @@ import { runGuest } from '../run/guest.js';
 import { compile, moduleBytes, type ModuleSource } from './module-source.js';
 import { invokeWithDeadline, isVmTimeout, sleepSync } from './inline.js';
 import { inputStream, outputStream, stdinBytes } from './stdio.js';
-import { combineFiles } from './file-mounts.js';
 
 export async function run(source: ModuleSource, options?: RunOptions): Promise<RunResult> {
   const o = validateOptions(options);
@@ -45,7 +44,7 @@ export function kernelConfig(o: RunOptions, stdin: Uint8Array | null, timeoutMs:
     stderr: outputStream(o.stderr, 2),
     clock: wrapUsage(() => createClock(o.clock), 'clock'),
     random: wrapUsage(() => createRandom(o.random), 'random'),
-    mounts: mountSpecs(o.mounts, combineFiles),
+    mounts: mountSpecs(o.mounts),
     maxOpenFiles: l.openFiles ?? DEFAULT_OPEN_FILES,
     outputBytes: l.outputBytes ?? DEFAULT_OUTPUT_BYTES,
     deadline: performance.now() + timeoutMs,

@@ -286,7 +286,11 @@ export function pathImports(k: Kernel) {
         const w = walk(d, newPtr, newLen, 'path_symlink');
         return at(w, (dir, name) => {
           if (name === null) fail(Errno.EXIST);
-          if (w.trailingSlash) fail(tryStat(dir, name) ? Errno.EXIST : Errno.NOENT);
+          if (w.trailingSlash) {
+            // POSIX: "link/" names a directory; an existing file there is ENOTDIR.
+            const t = statType(dir, name);
+            fail(t === null ? Errno.NOENT : t === FileType.DIRECTORY ? Errno.EXIST : Errno.NOTDIR);
+          }
           dir.symlink(target, name);
           return Errno.SUCCESS;
         });
@@ -315,5 +319,9 @@ export function pathImports(k: Kernel) {
 }
 
 function tryStat(dir: DirHandle, name: string): boolean {
-  try { dir.statAt(name); return true; } catch { return false; }
+  return statType(dir, name) !== null;
+}
+
+function statType(dir: DirHandle, name: string): FileType | null {
+  try { return dir.statAt(name).filetype; } catch { return null; }
 }

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The `warden` command: a launcher for the compiled CLI (built by `npm ci` / `npm run build`).
+let cli;
+try {
+  cli = await import('../dist/src/cli/main.js');
+} catch (e) {
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('dist/src/cli/main.js')) throw e;
+  process.stderr.write('warden: not built yet: run `npm run build` (or `npm ci`) first\n');
+  process.exit(70);
+}
+// Exit explicitly: a guest's leftovers (timers, handles) must not keep the command alive.
+process.exit(await cli.main(process.argv.slice(2)));

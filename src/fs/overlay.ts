@@ -290,6 +290,9 @@ class OvDirHandle implements DirHandle {
     if (sd === dd && name === toName) return;
     const target = this.layers.find(dd, toName);
     const srcIsDir = src.stat.filetype === FileType.DIRECTORY;
+    const moved = srcIsDir ? this.layers.child(sd, name) : null;
+    // Same order as Linux: moving a directory into itself first, then the entry types.
+    if (moved !== null && moved.isAncestorOf(dd)) fail(Errno.INVAL);
     if (target !== null) {
       if (target.layer === src.layer && target.stat.ino === src.stat.ino) return; // hard links
       const targetIsDir = target.stat.filetype === FileType.DIRECTORY;
@@ -298,9 +301,7 @@ class OvDirHandle implements DirHandle {
       if (targetIsDir && !this.isEmpty(this.layers.child(dd, toName))) fail(Errno.NOTEMPTY);
     }
     if (dd.removed) fail(Errno.NOENT);
-    const moved = srcIsDir ? this.layers.child(sd, name) : null;
     if (moved !== null) {
-      if (moved.isAncestorOf(dd)) fail(Errno.INVAL);
       this.layers.with(moved, (m) => this.layers.copyUpTree(m));
     } else if (src.layer === Layer.LOWER) {
       this.layers.copyUp(sd, name, src.stat);

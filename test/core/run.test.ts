@@ -148,3 +148,13 @@ test('bad options reject with a clear error', async () => {
   await assert.rejects(run('/nonexistent/x.wasm'), /cannot read module/);
   await assert.rejects(run(new Uint8Array(8), { limits: { timeoutMs: -1 } }), /timeoutMs/);
 });
+
+test('every preview1 function is provided', async () => {
+  const { preview1Imports, PREVIEW1_FUNCTIONS } = await import('../../src/abi/preview1.js');
+  const { Kernel } = await import('../../src/kernel/kernel.js');
+  const { kernelConfig } = await import('../../src/node/run.js');
+  const imports = preview1Imports(new Kernel(kernelConfig({}, null, 1000, () => {})));
+  assert.equal(PREVIEW1_FUNCTIONS.length, 46);
+  assert.deepEqual(Object.keys(imports).sort(), [...PREVIEW1_FUNCTIONS].sort());
+  for (const name of PREVIEW1_FUNCTIONS) assert.equal(typeof imports[name], 'function', name);
+});

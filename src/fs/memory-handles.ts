@@ -146,8 +146,10 @@ export class MemDirHandle implements DirHandle {
     const node = this.get(name);
     const target = dst.entries.get(toName);
     if (target === node) return; // same entry, or two hard links to one inode: a no-op
+    // Checked in Linux's order: source above the target, target above the source, then types.
+    if (node instanceof DirNode && node.isAncestorOf(dst)) fail(Errno.INVAL);
+    if (target instanceof DirNode && target.isAncestorOf(this.node)) fail(Errno.NOTEMPTY);
     if (node instanceof DirNode) {
-      if (node.isAncestorOf(dst)) fail(Errno.INVAL);
       if (target !== undefined) {
         if (!(target instanceof DirNode)) fail(Errno.NOTDIR);
         if (target.entries.size > 0) fail(Errno.NOTEMPTY);

@@ -291,8 +291,11 @@ class OvDirHandle implements DirHandle {
     const target = this.layers.find(dd, toName);
     const srcIsDir = src.stat.filetype === FileType.DIRECTORY;
     const moved = srcIsDir ? this.layers.child(sd, name) : null;
-    // Same order as Linux: moving a directory into itself first, then the entry types.
+    // Checked in Linux's order: source above the target, target above the source, then types.
     if (moved !== null && moved.isAncestorOf(dd)) fail(Errno.INVAL);
+    if (target?.stat.filetype === FileType.DIRECTORY && this.layers.child(dd, toName).isAncestorOf(sd)) {
+      fail(Errno.NOTEMPTY);
+    }
     if (target !== null) {
       if (target.layer === src.layer && target.stat.ino === src.stat.ino) return; // hard links
       const targetIsDir = target.stat.filetype === FileType.DIRECTORY;

@@ -127,6 +127,8 @@ test('rename rules', () => {
   throwsErrno(() => root.rename('d1', d1, 'sub'), 'EINVAL');
   d1.mkdir('deeper');
   throwsErrno(() => root.rename('d1', d1.openDir('deeper'), 'x'), 'EINVAL');
+  // A target above the source is never empty (Linux checks this before the types).
+  throwsErrno(() => d1.rename('x', root, 'd1'), 'ENOTEMPTY');
   root.rename('d1', root, 'd2'); // dir over empty dir replaces
   assert.equal(fs.readText('d2/x'), '1');
   root.rename('b', root, 'b'); // to itself: no-op

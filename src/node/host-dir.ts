@@ -160,12 +160,19 @@ export class HostDirHandle extends HostHandle implements DirHandle {
     }
   }
 
+  /**
+   * The target verbatim, except that an absolute target fails with EPERM (as in cap-std): it
+   * could only name a host path, and following it is refused anyway, so never reveal it.
+   */
   readlink(name: string): string {
+    let target: string;
     try {
-      return nfs.readlinkSync(this.at(name));
+      target = nfs.readlinkSync(this.at(name));
     } catch (e) {
       rethrow(e);
     }
+    if (target.charCodeAt(0) === 47 /* '/' */) fail(Errno.PERM);
+    return target;
   }
 
   readdir(): DirEntry[] {

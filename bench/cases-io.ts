@@ -1,0 +1,135 @@
+// Filesystem cases: large reads, many small writes, metadata churn; Warden on both an
+// in-memory mount and a host directory mount, node:wasi on a real preopened directory.
+import { readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { hostDir, memoryFs, run, type Mountable, type OutputOption } from '../src/index.js';
+import type { Case } from './case.js';
+import { captureFd, devNull, expectOk, expectSameOutput, expectZero, fixture, scratchDir } from './env.js';
+import { runNodeWasi } from './node-wasi.js';
+
+const READ_MIB = 64;
+const WRITE_LINES = '100000';
+const META_FILES = '1000';
+
+let bigFile: { dir: string; bytes: Uint8Array } | null = null;
+
+/** A 64 MiB file of pseudo-random bytes in a scratch directory (made once). */
+function big(): { dir: string; bytes: Uint8Array } {
+  if (bigFile === null) {
+    const dir = scratchDir('read');
+    const bytes = new Uint8Array(READ_MIB << 20);
+    let x = 0x9e3779b9;
+    const u32 = new Uint32Array(bytes.buffer);
+    for (let i = 0; i < u32.length; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; u32[i] = x >>> 0; }
+    writeFileSync(join(dir, 'big.bin'), bytes);
+    bigFile = { dir, bytes };
+  }
+  return bigFile;
+}
+
+function readCase(kind: 'memory' | 'host', chunk: number): Case {
+  const label = chunk >= 1 << 20 ? `${chunk >> 20} MiB` : `${chunk >> 10} KiB`;
+  return {
+    id: `read-${kind}-${label.replace(' ', '').toLowerCase()}`,
+    name: `read ${READ_MIB} MiB in ${label} reads, warden ${kind === 'memory' ? 'memoryFs' : 'hostDir'}`,
+    target: '<= 0.90', unit: 'ms',
+    opts: { iterations: 11, warmup: 2, budgetMs: 8_000 },
+    async prepare() {
+      const m = fixture('bench-read');
+      const { dir, bytes } = big();
+      const args = ['read', '/data/big.bin', String(chunk)];
+      // One memoryFs holding the file, reused by every run (as a host serving many runs would).
+      const mem = kind === 'memory' ? memoryFs({ 'big.bin': bytes }) : null;
+      const mount = (): Mountable => mem ?? hostDir(dir, { readOnly: true });
+      const preopens = { '/data': dir };
+      expectSameOutput('read', await run(m, { args, mounts: { '/data': mount() } }),
+        captureFd((fd) => runNodeWasi(m, { args, preopens, stdout: fd })));
+      return {
+        warden: async () => expectOk(await run(m, { args, mounts: { '/data': mount() }, stdout: 'discard' }), 'read'),
+        node: () => runNodeWasi(m, { args, preopens, stdout: devNull() }),
+      };
+    },
+  };
+}
+
+function writeFileCase(kind: 'memory' | 'host'): Case {
+  return {
+    id: `write-${kind}`,
+    name: `write ${Number(WRITE_LINES) / 1000}k lines, one write(2) each, to a file, warden ${kind === 'memory' ? 'memoryFs' : 'hostDir'}`,
+    target: '<= 1.00', unit: 'ms',
+    opts: { iterations: 9, warmup: 1, budgetMs: 10_000 },
+    async prepare() {
+      const m = fixture('bench-write');
+      const wdir = scratchDir('write-w');
+      const ndir = scratchDir('write-n');
+      const mem = kind === 'memory' ? memoryFs() : null;
+      const mount = (): Mountable => mem ?? hostDir(wdir);
+      const args = ['write', WRITE_LINES, '/out/log.txt'];
+      const preopens = { '/out': ndir };
+      expectOk(await run(m, { args, mounts: { '/out': mount() } }), 'write');
+      expectZero(runNodeWasi(m, { args, preopens }), 'write');
+      const w = mem === null ? readFileSync(join(wdir, 'log.txt')) : mem.readFile('log.txt');
+      if (Buffer.compare(w, readFileSync(join(ndir, 'log.txt'))) !== 0) throw new Error('write: warden and node:wasi wrote different files');
+      return {
+        warden: async () => expectOk(await run(m, { args, mounts: { '/out': mount() } }), 'write'),
+        node: () => runNodeWasi(m, { args, preopens }),
+      };
+    },
+  };
+}
+
+function writeStdoutCase(id: string, name: string, stdout: () => OutputOption): Case {
+  return {
+    id, name, target: '<= 1.00', unit: 'ms',
+    opts: { iterations: 9, warmup: 1, budgetMs: 10_000 },
+    async prepare() {
+      const m = fixture('bench-write');
+      const args = ['write', WRITE_LINES];
+      const check = await run(m, { args });
+      expectSameOutput(id, check, captureFd((fd) => runNodeWasi(m, { args, stdout: fd })));
+      return {
+        warden: async () => expectOk(await run(m, { args, stdout: stdout() }), id),
+        node: () => runNodeWasi(m, { args, stdout: devNull() }),
+      };
+    },
+  };
+}
+
+function metaCase(kind: 'memory' | 'host'): Case {
+  return {
+    id: `meta-${kind}`,
+    name: `metadata: create/stat/readdir/unlink ${Number(META_FILES) / 1000}k files, warden ${kind === 'memory' ? 'memoryFs' : 'hostDir'}`,
+    target: '<= 1.00', unit: 'ms',
+    opts: { iterations: 9, warmup: 1, budgetMs: 12_000 },
+    async prepare() {
+      const m = fixture('bench-meta');
+      const wdir = scratchDir('meta-w');
+      const ndir = scratchDir('meta-n');
+      const args = ['meta', '/work', META_FILES];
+      const mount = (): Mountable => kind === 'memory' ? memoryFs() : hostDir(wdir);
+      const preopens = { '/work': ndir };
+      expectSameOutput('meta', await run(m, { args, mounts: { '/work': mount() } }),
+        captureFd((fd) => runNodeWasi(m, { args, preopens, stdout: fd })));
+      return {
+        warden: async () => expectOk(await run(m, { args, mounts: { '/work': mount() }, stdout: 'discard' }), 'meta'),
+        node: () => runNodeWasi(m, { args, preopens, stdout: devNull() }),
+      };
+    },
+  };
+}
+
+export function ioCases(): Case[] {
+  const toDevNull: OutputOption = (chunk) => { writeSync(devNull(), chunk); };
+  return [
+    readCase('memory', 64 << 10),
+    readCase('host', 64 << 10),
+    readCase('memory', 1 << 20),
+    readCase('host', 1 << 20),
+    writeFileCase('host'),
+    writeFileCase('memory'),
+    writeStdoutCase('write-stdout-devnull', `write ${Number(WRITE_LINES) / 1000}k lines to stdout, both to /dev/null (warden: callback + writeSync)`, () => toDevNull),
+    writeStdoutCase('write-stdout-discard', `write ${Number(WRITE_LINES) / 1000}k lines to stdout, warden 'discard', node:wasi /dev/null`, () => 'discard'),
+    metaCase('host'),
+    metaCase('memory'),
+  ];
+}

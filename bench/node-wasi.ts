@@ -1,0 +1,28 @@
+// The reference side of every comparison: Node's built-in node:wasi, driven the way its docs
+// show (new WASI, instantiate with getImportObject(), start), synchronously.
+import { WASI } from 'node:wasi';
+
+export interface NodeWasiRun {
+  args?: string[];
+  env?: Record<string, string>;
+  /** guest path -> host directory */
+  preopens?: Record<string, string>;
+  /** Host fds for the guest's stdio (node:wasi hands them the real fd). */
+  stdout?: number;
+  stderr?: number;
+}
+
+/** Instantiate and run `module` under node:wasi; returns the guest's exit code. */
+export function runNodeWasi(module: WebAssembly.Module, o: NodeWasiRun): number {
+  const wasi = new WASI({
+    version: 'preview1',
+    args: o.args ?? [],
+    env: o.env ?? {},
+    preopens: o.preopens ?? {},
+    returnOnExit: true,
+    ...(o.stdout !== undefined ? { stdout: o.stdout } : {}),
+    ...(o.stderr !== undefined ? { stderr: o.stderr } : {}),
+  });
+  const instance = new WebAssembly.Instance(module, wasi.getImportObject() as WebAssembly.Imports);
+  return wasi.start(instance);
+}

@@ -1,0 +1,88 @@
+// `npm run bench`: every case side by side with node:wasi in this one process, then the
+// teammates' Warden-only rows (engines, fuel) when their modules exist. Prints a markdown
+// table and writes it to bench/results.md.
+//
+//   node dist/bench/run.js [--only ID[,ID...]] [--no-write]
+import { existsSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import type { Case } from './case.js';
+import { cleanupScratch, repoRoot } from './env.js';
+import { ioCases } from './cases-io.js';
+import { measurePair } from './measure.js';
+import type { Row } from './row.js';
+import { sysCases } from './cases-sys.js';
+import { ratioOf, renderTable, verdict } from './table.js';
+
+function parseArgs(argv: string[]): { only: string[] | null; write: boolean } {
+  let only: string[] | null = null;
+  let write = true;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--only') only = (argv[++i] ?? '').split(',').filter(Boolean);
+    else if (a.startsWith('--only=')) only = a.slice(7).split(',').filter(Boolean);
+    else if (a === '--no-write') write = false;
+    else throw new Error(`unknown argument ${a} (use --only ID,ID or --no-write)`);
+  }
+  return { only, write };
+}
+
+async function runCase(c: Case): Promise<Row> {
+  const jobs = await c.prepare();
+  const r = await measurePair(jobs.warden, jobs.node, c.opts);
+  const k = c.unit === 'µs' ? 1000 : 1;
+  return {
+    name: c.name, unit: c.unit, target: c.target,
+    warden: r.warden.median * k, wardenP10: r.warden.p10 * k, wardenP90: r.warden.p90 * k,
+    node: r.node.median * k, nodeP10: r.node.p10 * k, nodeP90: r.node.p90 * k,
+  };
+}
+
+/** Rows from a teammate's bench module (bench/<file>.js exporting `exportName`), if present. */
+async function extraRows(file: string, exportName: string): Promise<Row[]> {
+  const url = new URL(`./${file}`, import.meta.url);
+  if (!existsSync(url)) return [];
+  const mod = (await import(url.href)) as Record<string, unknown>;
+  const fn = mod[exportName];
+  if (typeof fn !== 'function') return [];
+  return (await (fn as () => Promise<Row[]> | Row[])()) ?? [];
+}
+
+async function main(): Promise<void> {
+  const { only, write } = parseArgs(process.argv.slice(2));
+  const started = performance.now();
+  const cases = [...sysCases(), ...ioCases()].filter((c) => only === null || only.some((o) => c.id.startsWith(o)));
+  const rows: Row[] = [];
+  try {
+    for (const c of cases) {
+      const row = await runCase(c);
+      rows.push(row);
+      const ratio = ratioOf(row);
+      console.error(`  ${c.id.padEnd(22)} warden ${row.warden.toFixed(2)} ${row.unit}  node:wasi ${row.node?.toFixed(2)} ${row.unit}  ` +
+        `ratio ${ratio?.toFixed(2)}  ${verdict(row)}`);
+    }
+  } finally {
+    cleanupScratch();
+  }
+  if (only === null || only.includes('engines')) rows.push(...await extraRows('engines.js', 'engineBenchmarks'));
+  if (only === null || only.includes('fuel')) rows.push(...await extraRows('fuel.js', 'fuelBenchmarks'));
+
+  const seconds = (performance.now() - started) / 1000;
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}`;
+  const text = [
+    '# Warden benchmark results',
+    '',
+    'Produced by `npm run bench` (`node dist/bench/run.js`). Warden and `node:wasi` run the same',
+    'compiled module in one process, iterations interleaved; medians with p10–p90 in brackets;',
+    'ratio = Warden / node:wasi (lower is better).',
+    '',
+    renderTable(rows),
+    '',
+    `Machine: ${machine}. Whole run: ${seconds.toFixed(0)} s.`,
+    '',
+  ].join('\n');
+  console.log(text);
+  if (write && only === null) writeFileSync(join(repoRoot, 'bench', 'results.md'), text);
+}
+
+await main();

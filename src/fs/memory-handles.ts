@@ -1,4 +1,7 @@
 // Directory and file handles of the in-memory filesystem: POSIX semantics on MemNode inodes.
+// Timestamps: new inodes get now() for all three; writes and truncation set mtim+ctim; entry
+// changes set the directory's mtim+ctim; link, unlink, rename and set-times set the inode's ctim.
+// atim is never moved by reads (like a `noatime` mount): only set-times changes it.
 
 import { Errno, FileType } from '../abi/constants.js';
 import { fail } from '../kernel/errors.js';

@@ -42,6 +42,7 @@ export class OverlayFileSystem implements FileSystem {
   readonly layers: Layers;
   /** @internal */
   dev = 0n;
+  private attached = 0;
 
   constructor(lower: FileSystem, options: OverlayOptions = {}) {
     this.lower = readOnly(lower);
@@ -55,12 +56,15 @@ export class OverlayFileSystem implements FileSystem {
   }
 
   attach(ctx: MountContext): void {
+    this.attached++;
     this.dev = ctx.dev;
     this.lower.attach?.(ctx);
     this.upper.attach?.(ctx);
   }
 
   detach(): void {
+    this.attached = Math.max(0, this.attached - 1);
+    // The layers may close their handles at detach (a host directory does): drop ours.
     this.layers.unresolveAll();
     this.lower.detach?.();
     this.upper.detach?.();
@@ -68,8 +72,7 @@ export class OverlayFileSystem implements FileSystem {
 
   /** What the guest changed relative to the lower filesystem, parents before children. */
   changes(): OverlayChange[] {
-    const root = this.layers.rootNode();
-    return diffChanges(root, root.upper!, this.lower.openRoot());
+    return this.hostRead((root) => diffChanges(root, root.upper!, this.lower.openRoot()));
   }
 
   /**
@@ -77,8 +80,16 @@ export class OverlayFileSystem implements FileSystem {
    * or null for a deletion (of a whole subtree, for a directory).
    */
   exportChanges(): OverlayExport {
-    const root = this.layers.rootNode();
-    return exportChanges(this.changes(), root.upper!);
+    return this.hostRead((root) => exportChanges(diffChanges(root, root.upper!, this.lower.openRoot()), root.upper!));
+  }
+
+  /** Host-side reads after a run must not leave layer handles open once detached. */
+  private hostRead<T>(fn: (root: OvDir) => T): T {
+    try {
+      return fn(this.layers.rootNode());
+    } finally {
+      if (this.attached === 0) this.layers.unresolveAll();
+    }
   }
 
   /** @internal */

@@ -32,6 +32,24 @@ export interface Limits {
   fuel?: number;
 }
 
+/**
+ * A host function the guest imports. Numbers in (i64 as bigint), a number, bigint or nothing
+ * out. May be async in the worker and process engines; inline needs synchronous functions.
+ */
+export type HostFunction = (...args: any[]) => unknown;
+
+/**
+ * A host function that takes and returns bytes through guest memory (see hostBytes() and
+ * notes/engines-readme.md): the guest calls it as (ptr, len) -> i64.
+ */
+export interface BytesHostFunction {
+  readonly kind: 'bytes';
+  readonly fn: (input: Uint8Array) => unknown;
+}
+
+/** Import modules of host functions, e.g. `{ env: { add: (a, b) => a + b } }`. */
+export type HostImports = Record<string, Record<string, HostFunction | BytesHostFunction>>;
+
 /** Anything that can stand at a mount point: a filesystem, or a single virtual file. */
 export type Mountable = FileSystem | { asDirectory(name: string): FileSystem };
 
@@ -49,6 +67,10 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Receives one line per syscall: name, decoded arguments, result. */
   trace?: (line: string) => void;
+  /** Host functions the guest may import (beside wasi_snapshot_preview1). */
+  imports?: HostImports;
+  /** Stack size of the worker thread / child process running the guest (MiB). */
+  stackSizeMb?: number;
 }
 
 export const DEFAULT_INLINE_TIMEOUT_MS = 30_000;
@@ -116,6 +138,20 @@ export function validateOptions(o: RunOptions | undefined): RunOptions {
   }
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) bad('signal must be an AbortSignal');
   if (o.trace !== undefined && typeof o.trace !== 'function') bad('trace must be a function');
+  if (o.imports !== undefined) {
+    if (typeof o.imports !== 'object' || o.imports === null) bad('imports must be an object of module name → { name: function }');
+    for (const [mod, fns] of Object.entries(o.imports)) {
+      if (mod === 'wasi_snapshot_preview1') bad('imports may not replace wasi_snapshot_preview1');
+      if (typeof fns !== 'object' || fns === null) bad(`imports.${mod} must be an object of functions`);
+      for (const [name, fn] of Object.entries(fns)) {
+        const ok = typeof fn === 'function' || (typeof fn === 'object' && fn !== null && fn.kind === 'bytes' && typeof fn.fn === 'function');
+        if (!ok) bad(`imports.${mod}.${name} must be a function or hostBytes(fn)`);
+      }
+    }
+  }
+  if (o.stackSizeMb !== undefined && !(typeof o.stackSizeMb === 'number' && o.stackSizeMb >= 1 && o.stackSizeMb <= 1024)) {
+    bad('stackSizeMb must be a number of MiB between 1 and 1024');
+  }
   return o;
 }
 

@@ -1,0 +1,2 @@
+export interface PluginOpen { t: 'plugin' }
+export function servePlugin(..._a: unknown[]): void {}

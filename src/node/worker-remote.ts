@@ -1,0 +1,88 @@
+// The guest side of the worker and process engines: rebuild the run from a JobSpec and run it
+// to the end on this thread. The host side stops it from outside (worker.terminate(), SIGKILL),
+// so nothing here arms a deadline on wasm itself; the kernel still ends over-long sleeps.
+import type { Mountable, RunOptions } from '../run/options.js';
+import { runGuest } from '../run/guest.js';
+import type { MemoryTree } from '../fs/memory.js';
+import { kernelConfig } from './run.js';
+import { sleepSync } from './inline.js';
+import { guestBytesCall, newGuestRef, type GuestRef } from './host-functions-guest.js';
+import { errorToJSON, recreateMount, writeBackTrees, type JobSpec, type RemoteOutput, type ResultJSON } from './worker-job.js';
+import type { HostFunctionRef } from './host-functions.js';
+
+export type RemoteMsg =
+  | { t: 'started' }
+  | { t: 'out'; fd: 1 | 2; data: Uint8Array }
+  | { t: 'trace'; line: string };
+
+export interface RemoteEnd {
+  t: 'end';
+  result: ResultJSON;
+  trees: MemoryTree[];
+}
+
+/** How the guest side talks to the host: one-way messages and blocking host-function calls. */
+export interface RemoteHost {
+  send(msg: RemoteMsg): void;
+  /** Run host function `index` and block until its answer (bytes functions get/return bytes). */
+  call(index: number, args: unknown[], bytes: Uint8Array | null): unknown;
+}
+
+function output(mode: RemoteOutput, fd: 1 | 2, host: RemoteHost): RunOptions['stdout'] {
+  if (mode !== 'forward') return mode;
+  return (data: Uint8Array) => host.send({ t: 'out', fd, data });
+}
+
+/** Import object whose functions forward to the host by index. */
+export function remoteImports(refs: HostFunctionRef[], host: RemoteHost, ref: GuestRef): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  refs.forEach((r, i) => {
+    const m = (out[r.module] ??= {});
+    m[r.name] = r.bytes
+      ? (ptr: number, len: number) => {
+        ref.kernel?.alive();
+        return guestBytesCall(ref, ptr, len, (input) => host.call(i, [], input));
+      }
+      : (...args: unknown[]) => {
+        ref.kernel?.alive();
+        return host.call(i, args, null);
+      };
+  });
+  return out;
+}
+
+export function runJob(module: WebAssembly.Module, spec: JobSpec, host: RemoteHost): RemoteEnd {
+  const mounts: Mountable[] = spec.mounts.map(([, d]) => recreateMount(d));
+  const o: RunOptions = {
+    args: spec.args,
+    env: spec.env,
+    stdout: output(spec.stdout, 1, host),
+    stderr: output(spec.stderr, 2, host),
+    ...(spec.clock !== undefined ? { clock: spec.clock } : {}),
+    ...(spec.random !== undefined ? { random: spec.random } : {}),
+    mounts: Object.fromEntries(spec.mounts.map(([p], i) => [p, mounts[i]!])),
+    limits: spec.limits,
+  };
+  const ref = newGuestRef();
+  host.send({ t: 'started' });
+  const end = runGuest({
+    module,
+    kernel: kernelConfig(o, spec.stdin, spec.timeoutMs, sleepSync),
+    imports: spec.hostFunctions.length > 0 ? remoteImports(spec.hostFunctions, host, ref) : undefined,
+    ...(spec.trace ? { trace: (line: string) => host.send({ t: 'trace', line }) } : {}),
+    timeoutMs: spec.timeoutMs,
+    memoryCap: spec.limits.memoryBytes ?? Infinity,
+    invoke: (fn) => fn(),
+    isDeadline: () => false,
+    onInstance: (instance, kernel) => { ref.instance = instance; ref.kernel = kernel; },
+  });
+  const result: ResultJSON = {
+    outcome: end.outcome,
+    exitCode: end.exitCode,
+    error: end.error ? errorToJSON(end.error) : null,
+    denials: end.kernel.denials,
+    durationMs: end.durationMs,
+    memoryPeakBytes: end.memoryPeakBytes,
+  };
+  return { t: 'end', result, trees: writeBackTrees(spec.mounts, mounts) };
+}

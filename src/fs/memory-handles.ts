@@ -87,7 +87,8 @@ export class MemDirHandle implements DirHandle {
     if (o.create && o.exclusive) fail(Errno.EXIST);
     if (existing instanceof SymlinkNode) fail(Errno.LOOP);
     if (existing instanceof DirNode) {
-      if (o.write || o.truncate) fail(Errno.ISDIR);
+      // As on Linux: O_CREAT on an existing directory is EISDIR too.
+      if (o.write || o.truncate || o.create) fail(Errno.ISDIR);
       return new MemDirHandle(this.ctx, existing);
     }
     if (o.directory) fail(Errno.NOTDIR);

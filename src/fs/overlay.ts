@@ -206,7 +206,7 @@ class OvDirHandle implements DirHandle {
     const type = found.stat.filetype;
     if (type === FileType.SYMBOLIC_LINK) fail(Errno.LOOP);
     if (type === FileType.DIRECTORY) {
-      if (o.write || o.truncate) fail(Errno.ISDIR);
+      if (o.write || o.truncate || o.create) fail(Errno.ISDIR);
       return new OvDirHandle(this.fs, this.layers.child(d, name));
     }
     if (o.directory) fail(Errno.NOTDIR);

@@ -1,12 +1,11 @@
 // Read-only wrapper: every mutation fails with EROFS, whatever the wrapped filesystem allows.
 // The kernel also withholds write rights on read-only mounts; this is the second lock.
 
-import { Errno } from '../abi/constants.js';
+import { Errno, FileType } from '../abi/constants.js';
 import { fail } from '../kernel/errors.js';
 import type {
   DirEntry, DirHandle, FileHandle, FileSystem, Handle, MountContext, OpenOptions, Stat,
 } from './types.js';
-import type { FileType } from '../abi/constants.js';
 
 export class ReadOnlyFileSystem implements FileSystem {
   readonly readOnly = true;
@@ -63,10 +62,11 @@ class ReadOnlyDirHandle implements DirHandle {
   open(name: string, o: OpenOptions): Handle {
     if (o.create) {
       // Like Linux on a read-only mount: O_CREAT on an existing name is not a mutation by itself.
-      let exists = true;
-      try { this.inner.statAt(name); } catch { exists = false; }
-      if (!exists) rofs();
+      let st: Stat | null = null;
+      try { st = this.inner.statAt(name); } catch { /* missing: creating it would write */ }
+      if (st === null) rofs();
       if (o.exclusive) fail(Errno.EXIST);
+      if (st.filetype === FileType.DIRECTORY) fail(Errno.ISDIR);
     }
     if (o.write || o.truncate) {
       // Keep the errno a writable filesystem would give for the entry's type.

@@ -266,7 +266,7 @@ class VDirHandle implements DirHandle {
     if (node === undefined) return fail(o.create ? Errno.ACCES : Errno.NOENT);
     if (o.create && o.exclusive) fail(Errno.EXIST);
     if (node instanceof VDir) {
-      if (o.write || o.truncate) fail(Errno.ISDIR);
+      if (o.write || o.truncate || o.create) fail(Errno.ISDIR);
       return new VDirHandle(this.fs, node);
     }
     if (o.directory) fail(Errno.NOTDIR);

@@ -69,6 +69,8 @@ test('open flags: exclusive, directory, truncate, write on a directory', () => {
   throwsErrno(() => root.open('l', opts({ create: true })), 'ELOOP');
   throwsErrno(() => root.open('l', opts()), 'ELOOP');
   throwsErrno(() => root.open('d', opts({ write: true })), 'EISDIR');
+  throwsErrno(() => root.open('d', opts({ create: true })), 'EISDIR');
+  throwsErrno(() => root.open('d', opts({ create: true, directory: true })), 'EINVAL');
   throwsErrno(() => root.open('f', opts({ directory: true })), 'ENOTDIR');
   throwsErrno(() => root.open('missing', opts()), 'ENOENT');
   assert.equal(root.open('d', opts({ directory: true })).kind, 'dir');

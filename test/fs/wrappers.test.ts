@@ -23,6 +23,7 @@ test('readOnly: reads work, every mutation fails with EROFS', () => {
   throwsErrno(() => root.open('new', opts({ create: true, write: true })), 'EROFS');
   throwsErrno(() => root.open('f', opts({ create: true, exclusive: true })), 'EEXIST');
   throwsErrno(() => root.open('d', opts({ write: true })), 'EISDIR');
+  throwsErrno(() => root.open('d', opts({ create: true })), 'EISDIR');
   throwsErrno(() => root.open('l', opts({ write: true })), 'ELOOP');
   throwsErrno(() => root.mkdir('x'), 'EROFS');
   throwsErrno(() => root.symlink('f', 'x'), 'EROFS');

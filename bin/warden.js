@@ -4,8 +4,11 @@ let cli;
 try {
   cli = await import('../dist/src/cli/main.js');
 } catch (e) {
-  if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('dist/src/cli/main.js')) throw e;
-  process.stderr.write('warden: not built yet: run `npm run build` (or `npm ci`) first\n');
+  const missing = e?.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes('dist/src/cli/main.js');
+  process.stderr.write(missing
+    ? 'warden: not built yet: run `npm run build` (or `npm ci`) first\n'
+    : `warden: internal error: cannot load the CLI: ${String(e?.message ?? e).split('\n')[0]}\n`);
+  if (process.env.WARDEN_DEBUG) process.stderr.write(`${e?.stack}\n`);
   process.exit(70);
 }
 // Exit explicitly: a guest's leftovers (timers, handles) must not keep the command alive.

@@ -59,6 +59,9 @@ const VALUE_FLAGS: Record<string, Handler> = {
   '--policy': (r, v) => { r.policy = v; },
 };
 
+/** Every flag `warden run` accepts (the help test checks each is documented). */
+export const RUN_FLAGS = ['--help', '--trace', ...Object.keys(VALUE_FLAGS)];
+
 const SINGLE_USE = new Set(['--clock', '--random', '--stdin', '--trace-file', '--report', '--timeout-ms',
   '--memory-limit', '--max-output', '--max-open-files', '--fuel', '--isolation', '--policy']);
 

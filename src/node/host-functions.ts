@@ -132,3 +132,17 @@ export function answerHostCall(f: HostFunction | BytesHostFunction, name: string
     return failed(name, e);
   }
 }
+
+/**
+ * The runGuest pieces the inline engine needs for `o.imports`: rejects async functions up
+ * front (WardenUsageError), and fills the guest reference once the instance exists.
+ */
+export function inlineHostImports(imports: HostImports | undefined): {
+  imports?: Record<string, Record<string, unknown>>;
+  onInstance?: (instance: WebAssembly.Instance, kernel: Kernel) => void;
+} {
+  if (imports === undefined) return {};
+  checkInlineImports(imports);
+  const ref: GuestRef = { instance: null, kernel: null };
+  return { imports: inlineImports(imports, ref), onInstance: (i, k) => { ref.instance = i; ref.kernel = k; } };
+}

@@ -1,0 +1,49 @@
+// WAT guests for the engine matrix: each one ends in a known way.
+import { wat } from '../helpers/wat.js';
+
+const WASI = `
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))`;
+
+/** $print(ptr, len) writes to stdout using scratch memory at 0..16. */
+const PRINT = `
+  (func $print (param $p i32) (param $n i32)
+    (i32.store (i32.const 0) (local.get $p))
+    (i32.store (i32.const 4) (local.get $n))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))`;
+
+/** $sleep(ns) on the monotonic clock with one poll_oneoff subscription at 64. */
+const SLEEP = `
+  (func $sleep (param $ns i64)
+    (i64.store (i32.const 64) (i64.const 7))
+    (i32.store8 (i32.const 72) (i32.const 0))
+    (i32.store (i32.const 80) (i32.const 1))
+    (i64.store (i32.const 88) (local.get $ns))
+    (i64.store (i32.const 96) (i64.const 0))
+    (i32.store16 (i32.const 104) (i32.const 0))
+    (drop (call $poll (i32.const 64) (i32.const 128) (i32.const 1) (i32.const 160))))`;
+
+function command(body: string, extra = '', memory = '(memory (export "memory") 1)'): Promise<Uint8Array> {
+  return wat(`(module ${WASI} ${extra} ${memory}
+    (data (i32.const 256) "before\\n")
+    ${PRINT} ${SLEEP}
+    (func (export "_start") ${body}))`);
+}
+
+export const guests = {
+  exit3: () => command('(call $print (i32.const 256) (i32.const 7)) (call $proc_exit (i32.const 3))'),
+  trap: () => command('(call $print (i32.const 256) (i32.const 7)) unreachable'),
+  /** Prints "before" then spins forever. */
+  spin: () => command('(call $print (i32.const 256) (i32.const 7)) (loop $l (br $l))'),
+  /** Prints "before" then sleeps 60 s in poll_oneoff. */
+  sleep: () => command('(call $print (i32.const 256) (i32.const 7)) (call $sleep (i64.const 60000000000))'),
+  /** Writes "before\n" forever. */
+  flood: () => command('(loop $l (call $print (i32.const 256) (i32.const 7)) (br $l))'),
+  /** Grows memory a page at a time until memory.grow fails, then traps. */
+  grow: () => command('(loop $l (br_if $l (i32.ne (memory.grow (i32.const 1)) (i32.const -1)))) unreachable', '', '(memory (export "memory") 1 4)'),
+  /** exit(env.add(40, 2)). */
+  add: () => command('(call $proc_exit (call $add (i32.const 40) (i32.const 2)))', '(import "env" "add" (func $add (param i32 i32) (result i32)))'),
+  /** Calls env.fail(); exits 0 if it returns. */
+  hostThrows: () => command('(call $fail)', '(import "env" "fail" (func $fail))'),
+};

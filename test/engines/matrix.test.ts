@@ -1,0 +1,110 @@
+// The same guests through every engine give the same outcomes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { run } from '../../src/index.js';
+import type { RunOptions } from '../../src/run/options.js';
+import { guests } from './guests.js';
+
+const engines = ['inline', 'worker', 'process'] as const;
+const text = (b?: Uint8Array): string => new TextDecoder().decode(b);
+
+for (const isolation of engines) {
+  const go = (bytes: Uint8Array, o: RunOptions = {}) => run(bytes, { ...o, isolation });
+
+  test(`${isolation}: exit code and output`, async () => {
+    const r = await go(await guests.exit3());
+    assert.equal(r.outcome, 'exited');
+    assert.equal(r.exitCode, 3);
+    assert.equal(text(r.stdout), 'before\n');
+  });
+
+  test(`${isolation}: trap with kind and frames`, async () => {
+    const r = await go(await guests.trap());
+    assert.equal(r.outcome, 'trapped');
+    assert.equal(r.error?.kind, 'unreachable');
+    assert.ok('frames' in r.error! && r.error.frames.length > 0);
+    assert.equal(text(r.stdout), 'before\n');
+  });
+
+  test(`${isolation}: infinite loop stops at the deadline, output kept`, async () => {
+    const t = performance.now();
+    const r = await go(await guests.spin(), { limits: { timeoutMs: 200 } });
+    assert.equal(r.outcome, 'timeout');
+    assert.equal(r.error?.kind, 'timeout');
+    assert.equal(text(r.stdout), 'before\n');
+    assert.ok(performance.now() - t < 3000);
+  });
+
+  test(`${isolation}: sleep in poll_oneoff stops at the deadline`, async () => {
+    const t = performance.now();
+    const r = await go(await guests.sleep(), { clock: 'real', limits: { timeoutMs: 200 } });
+    assert.equal(r.outcome, 'timeout');
+    assert.equal(text(r.stdout), 'before\n');
+    assert.ok(performance.now() - t < 3000);
+  });
+
+  test(`${isolation}: output limit`, async () => {
+    const r = await go(await guests.flood(), { limits: { outputBytes: 100, timeoutMs: 5000 } });
+    assert.equal(r.outcome, 'limit');
+    assert.equal(r.error && 'limit' in r.error ? r.error.limit : null, 'output');
+    assert.equal(r.stdout?.length, 100);
+  });
+
+  test(`${isolation}: memory cap makes memory.grow fail → limit memory`, async () => {
+    const r = await go(await guests.grow(), { limits: { memoryBytes: 4 * 65536 } });
+    assert.equal(r.outcome, 'limit');
+    assert.equal(r.error && 'limit' in r.error ? r.error.limit : null, 'memory');
+  });
+
+  test(`${isolation}: host function`, async () => {
+    const r = await go(await guests.add(), { imports: { env: { add: (a: number, b: number) => a + b } } });
+    assert.equal(r.outcome, 'exited');
+    assert.equal(r.exitCode, 42);
+  });
+
+  test(`${isolation}: host function that throws → host_function trap`, async () => {
+    const r = await go(await guests.hostThrows(), { imports: { env: { fail: () => { throw new Error('boom'); } } } });
+    assert.equal(r.outcome, 'trapped');
+    assert.equal(r.error?.kind, 'host_function');
+    assert.match(r.error!.message, /boom/);
+  });
+
+  test(`${isolation}: already-aborted signal`, async () => {
+    const r = await go(await guests.exit3(), { signal: AbortSignal.abort() });
+    assert.equal(r.outcome, 'aborted');
+  });
+
+  if (isolation !== 'inline') {
+    test(`${isolation}: abort mid-compute`, async () => {
+      const ac = new AbortController();
+      const p = go(await guests.spin(), { signal: ac.signal, stdout: (c) => { if (text(c) === 'before\n') setTimeout(() => ac.abort(), 20); } });
+      const r = await p;
+      assert.equal(r.outcome, 'aborted');
+      assert.equal(r.error?.kind, 'aborted');
+    });
+
+    test(`${isolation}: abort during poll_oneoff sleep`, async () => {
+      const ac = new AbortController();
+      const t = performance.now();
+      const r = await go(await guests.sleep(), { clock: 'real', signal: ac.signal, stdout: () => setTimeout(() => ac.abort(), 20) });
+      assert.equal(r.outcome, 'aborted');
+      assert.ok(performance.now() - t < 3000);
+    });
+
+    test(`${isolation}: async host function`, async () => {
+      const r = await go(await guests.add(), {
+        imports: { env: { add: async (a: number, b: number) => { await new Promise((res) => setTimeout(res, 5)); return a + b; } } },
+      });
+      assert.equal(r.outcome, 'exited');
+      assert.equal(r.exitCode, 42);
+    });
+  } else {
+    test('inline: async host function is refused with a clear error', async () => {
+      await assert.rejects(go(await guests.add(), { imports: { env: { add: async (a: number, b: number) => a + b } } }), /inline mode needs synchronous host functions/);
+      const r = await go(await guests.add(), { imports: { env: { add: (a: number, b: number) => Promise.resolve(a + b) } } });
+      assert.equal(r.outcome, 'trapped');
+      assert.equal(r.error?.kind, 'host_function');
+      assert.match(r.error!.message, /inline mode needs synchronous host functions/);
+    });
+  }
+}

@@ -43,6 +43,25 @@ test('flite speaks a sentence to a WAV file in a memory mount', async () => {
   assert.equal(wav.length, 27742);
   assert.ok(peak16(wav) > 1000, 'the waveform is not silence');
   assert.equal(sha256(wav), 'c00ab4e79775a8f13338a81eecb1f9b36589dcf74a5bd238b7b9e9ee9bd881c8');
+  // Flite reads the realtime clock twice; no clock was granted, so both reads were denied.
+  assert.deepEqual(result.denials.map((d) => [d.capability, d.call]), [
+    ['clock', 'clock_time_get'],
+    ['clock', 'clock_time_get'],
+  ]);
+});
+
+test('the speech is the same bytes whatever clock flite is granted', async () => {
+  for (const clock of ['real', { frozen: new Date('2001-02-03T04:05:06Z') }] as const) {
+    const out = memoryFs();
+    const result = await run(flite, {
+      args: ['flite', '-t', SENTENCE, '-o', '/out/hello.wav'],
+      clock,
+      mounts: { '/out': out },
+    });
+    assert.equal(result.exitCode, 0);
+    assert.deepEqual(result.denials, []);
+    assert.equal(sha256(out.readFile('hello.wav')), 'c00ab4e79775a8f13338a81eecb1f9b36589dcf74a5bd238b7b9e9ee9bd881c8');
+  }
 });
 
 test('flite reads its text from a read-only host mount and writes 16 kHz speech to a host dir', async () => {

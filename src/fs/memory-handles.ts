@@ -75,10 +75,10 @@ export class MemDirHandle implements DirHandle {
   statAt(name: string): Stat { return this.get(name).stat(this.ctx.dev()); }
 
   open(name: string, o: OpenOptions): Handle {
-    if (o.create && o.directory) fail(Errno.INVAL);
     const existing = this.node.entries.get(name);
     if (existing === undefined) {
       if (!o.create) fail(Errno.NOENT);
+      if (o.directory) fail(Errno.ISDIR); // "name/" with O_CREAT, as Linux
       this.checkLive();
       const file = new FileNode(this.ctx.nextIno(), this.ctx.now());
       this.insert(name, file);

@@ -193,11 +193,11 @@ class OvDirHandle implements DirHandle {
   }
 
   open(name: string, o: OpenOptions): Handle {
-    if (o.create && o.directory) fail(Errno.INVAL);
     const d = this.live();
     const found = this.layers.find(d, name);
     if (found === null) {
       if (!o.create) fail(Errno.NOENT);
+      if (o.directory) fail(Errno.ISDIR);
       if (d.removed) fail(Errno.NOENT);
       const h = this.layers.ensureUpper(d).open(name, o) as FileHandle;
       return new OvFileHandle(this.fs, h, Layer.UPPER, d, name);

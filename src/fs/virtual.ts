@@ -261,7 +261,6 @@ class VDirHandle implements DirHandle {
   statAt(name: string): Stat { return this.get(name).stat(this.fs.dev); }
 
   open(name: string, o: OpenOptions): Handle {
-    if (o.create && o.directory) fail(Errno.INVAL);
     const node = this.node.entries.get(name);
     if (node === undefined) return fail(o.create ? Errno.ACCES : Errno.NOENT);
     if (o.create && o.exclusive) fail(Errno.EXIST);

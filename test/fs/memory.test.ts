@@ -70,7 +70,9 @@ test('open flags: exclusive, directory, truncate, write on a directory', () => {
   throwsErrno(() => root.open('l', opts()), 'ELOOP');
   throwsErrno(() => root.open('d', opts({ write: true })), 'EISDIR');
   throwsErrno(() => root.open('d', opts({ create: true })), 'EISDIR');
-  throwsErrno(() => root.open('d', opts({ create: true, directory: true })), 'EINVAL');
+  throwsErrno(() => root.open('d', opts({ create: true, directory: true })), 'EISDIR');
+  throwsErrno(() => root.open('new', opts({ create: true, directory: true })), 'EISDIR');
+  throwsErrno(() => root.open('f', opts({ create: true, directory: true })), 'ENOTDIR');
   throwsErrno(() => root.open('f', opts({ directory: true })), 'ENOTDIR');
   throwsErrno(() => root.open('missing', opts()), 'ENOENT');
   assert.equal(root.open('d', opts({ directory: true })).kind, 'dir');

@@ -136,3 +136,23 @@ it('a guest looping through a path a host process flips never gets out', async (
   const m = /race tries (\d+) inner (\d+) leaks 0/.exec(out);
   assert.ok(m !== null && Number(m[2]) >= 5 && Number(m[1]) > Number(m[2]), `the race was not exercised: ${out}`);
 });
+
+it('many runs on hostDir mounts leave no host fds behind', async () => {
+  const w = world();
+  const meta = fileURLToPath(new URL('../../../fixtures/wasm/bench-meta.wasm', import.meta.url));
+  const module = new WebAssembly.Module(nfs.readFileSync(meta));
+  const fds = (): number => nfs.readdirSync('/proc/self/fd').length;
+  const shared = hostDir(w.mount);
+  await run(module, { args: ['meta', '/m', '3'], mounts: { '/m': shared }, stdout: 'discard' });
+  const before = fds();
+  for (let i = 0; i < 100; i++) {
+    // A fresh mount per run, and one shared mount reused by every run.
+    const r = await run(module, {
+      args: ['meta', '/m', '5'], mounts: { '/m': i % 2 ? shared : hostDir(w.mount), '/ro': hostDir(w.mount, { readOnly: true }) },
+      stdout: 'capture',
+    });
+    assert.equal(text(r.stdout), '5\n');
+  }
+  assert.equal(fds(), before);
+  assert.equal(shared.openFdCount(), 0);
+});

@@ -10,7 +10,7 @@ import { parseCommandLine, type RunArgs } from './parse.js';
 import { loadPolicy } from './policy.js';
 import { ownStdin } from './stdin.js';
 import { openTrace } from './trace.js';
-import { CliUsageError, usage } from './values.js';
+import { CliUsageError, fsReason, usage } from './values.js';
 
 export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 70;
@@ -66,9 +66,7 @@ function readModule(path: string): Uint8Array {
     return readFileSync(path);
   } catch (e) {
     if (e instanceof CliUsageError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code ?? (e as Error).message;
-    usage(`cannot read module ${JSON.stringify(path)}: ${why}`);
+    usage(`cannot read module ${JSON.stringify(path)}: ${fsReason(e)}`);
   }
 }
 
@@ -77,7 +75,7 @@ function writeReport(file: string, result: RunResult): void {
     writeFileSync(file, JSON.stringify(resultToJSON(result), null, 2) + '\n');
   } catch (e) {
     // The run happened; its status stands, but the user asked for a report and must know.
-    say(`--report: cannot write ${JSON.stringify(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    say(`--report: cannot write ${JSON.stringify(file)}: ${fsReason(e)}`);
   }
 }
 

@@ -1,11 +1,12 @@
 // Turns parsed `warden run` flags (plus an optional policy) into the API's RunOptions.
 // Flags override the policy: per key for env, mounts (per guest path) and limits, wholesale
 // for everything else.
+import { accessSync, constants, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { hostDir } from '../node/host-fs.js';
 import type { Limits, Mountable, RunOptions } from '../run/options.js';
 import type { RunArgs } from './parse.js';
-import { usage } from './values.js';
+import { CliUsageError, fsReason, usage } from './values.js';
 
 export interface CliRunOptions {
   options: RunOptions;
@@ -54,9 +55,21 @@ export function buildRunOptions(a: RunArgs, policy: RunOptions = {}): CliRunOpti
 
   let ownStdin: CliRunOptions['ownStdin'] = 'no';
   if (a.stdin === '-') ownStdin = 'always';
-  else if (a.stdin !== undefined) o.stdin = { file: a.stdin };
+  else if (a.stdin !== undefined) o.stdin = { file: readableFile('--stdin', a.stdin) };
   else if (o.stdin === undefined) ownStdin = 'auto';
   return { options: o, ownStdin };
+}
+
+/** Check up front so a bad --stdin is a clear usage error before any work starts. */
+function readableFile(flag: string, path: string): string {
+  try {
+    if (statSync(path).isDirectory()) usage(`${flag}: ${JSON.stringify(path)} is a directory`);
+    accessSync(path, constants.R_OK);
+  } catch (e) {
+    if (e instanceof CliUsageError) throw e;
+    usage(`${flag}: cannot read ${JSON.stringify(path)}: ${fsReason(e)}`);
+  }
+  return path;
 }
 
 function mountHostDir(flag: string, host: string, readOnly: boolean): Mountable {

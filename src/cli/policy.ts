@@ -23,7 +23,7 @@ import type { Limits, Mountable, RunOptions, StdinOption } from '../run/options.
 import { checkGuestPath } from '../run/options.js';
 import type { ClockOption } from '../time/clocks.js';
 import type { RandomOption } from '../time/random.js';
-import { parseClock, parseRandom, parseSize, usage } from './values.js';
+import { fsReason, parseClock, parseRandom, parseSize, usage } from './values.js';
 
 type Json = unknown;
 type Obj = Record<string, Json>;
@@ -72,7 +72,7 @@ export function loadPolicy(file: string): RunOptions {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    usage(`--policy: cannot read ${JSON.stringify(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    usage(`--policy: cannot read ${JSON.stringify(file)}: ${fsReason(e)}`);
   }
   let json: Json;
   try {

@@ -1,7 +1,7 @@
 // Where `--trace` lines go. Writes are synchronous (writeSync) so trace lines interleave with the
 // guest's own stderr output in the order the calls happened.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { usage } from './values.js';
+import { fsReason, usage } from './values.js';
 
 export interface TraceSink {
   line(text: string): void;
@@ -14,7 +14,7 @@ export function openTrace(file: string | undefined): TraceSink {
     try {
       fd = openSync(file, 'w');
     } catch (e) {
-      usage(`--trace-file: cannot open ${JSON.stringify(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      usage(`--trace-file: cannot open ${JSON.stringify(file)}: ${fsReason(e)}`);
     }
   }
   return {

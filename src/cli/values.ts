@@ -12,6 +12,17 @@ export function usage(message: string): never {
   throw new CliUsageError(message);
 }
 
+const FS_CODES: Record<string, string> = {
+  ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory',
+  ENOTDIR: 'a path component is not a directory', ELOOP: 'too many symbolic links',
+};
+
+/** A short reason for a failed host file operation ("no such file or directory"). */
+export function fsReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return (code !== undefined ? FS_CODES[code] ?? code : undefined) ?? String((e as Error)?.message ?? e);
+}
+
 const SIZE_UNITS: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
 
 /** "65536", "64K", "64M", "1.5G", "1GiB", "512kb": suffixes are powers of 1024. */
@@ -99,19 +110,19 @@ export function parseDir(flag: string, text: string, readOnly: boolean): DirSpec
   if (cut >= 0) {
     const guest = text.slice(cut + 2);
     if (!guest.startsWith('/')) usage(`${flag}: the guest path ${JSON.stringify(guest)} must be absolute (start with "/")`);
-    return { host, guest: normalise(flag, guest), readOnly };
+    const parts = normalise(guest);
+    if (parts === null) usage(`${flag}: the guest path ${JSON.stringify(guest)} must not contain ".."`);
+    return { host, guest: parts, readOnly };
   }
-  return { host, guest: normalise(flag, host.startsWith('/') ? host : '/' + host), readOnly };
+  const derived = normalise(host);
+  if (derived === null) usage(`${flag}: cannot derive a guest path from ${JSON.stringify(host)} (it contains ".."); give one with HOST::/GUEST`);
+  return { host, guest: derived, readOnly };
 }
 
-function normalise(flag: string, path: string): string {
-  const parts: string[] = [];
-  for (const p of path.split('/')) {
-    if (p === '' || p === '.') continue;
-    if (p === '..') usage(`${flag}: cannot derive a guest path from ${JSON.stringify(path.replace(/^\/(?=\.)/, ''))} (it contains ".."); give one with HOST::/GUEST`);
-    parts.push(p);
-  }
-  return '/' + parts.join('/');
+/** "/" + the path without empty and "." components; null if it has "..". */
+function normalise(path: string): string | null {
+  const parts = path.split('/').filter((p) => p !== '' && p !== '.');
+  return parts.includes('..') ? null : '/' + parts.join('/');
 }
 
 /** NAME=VALUE sets a variable; NAME alone copies it from `hostEnv` (omitted when unset there). */

@@ -269,6 +269,24 @@ describe('warden run: --report, --trace, clocks and random', () => {
   });
 });
 
+describe('warden run --isolation', () => {
+  for (const isolation of ['worker', 'process']) {
+    test(`${isolation}: same output, mounts, exit statuses and deadline as inline`, () => {
+      const dir = tempDir();
+      writeFileSync(join(dir, 'f.txt'), 'f');
+      const args = ['--dir-ro', `${dir}::/d`, '--env', 'NAME=Iso', hello, '/d'];
+      const inline = warden(['run', ...args]);
+      const isolated = warden(['run', '--isolation', isolation, ...args]);
+      assert.equal(isolated.status, 0, isolated.stderr);
+      assert.equal(isolated.stdout, inline.stdout);
+      assert.equal(warden(['run', '--isolation', isolation, g.exit300!]).status, 255);
+      assert.equal(warden(['run', '--isolation', isolation, g.trap!]).status, 134);
+      assert.equal(warden(['run', '--isolation', isolation, '--timeout-ms', '200', g.spin!]).status, 124);
+      assert.equal(warden(['run', '--isolation', isolation, g.cat!], { input: 'piped' }).stdout, 'piped');
+    });
+  }
+});
+
 describe('warden run --policy', () => {
   test('a policy grants env, mounts and limits; flags override it', () => {
     const dir = tempDir();

@@ -5,6 +5,7 @@ import type { RunOptions } from '../run/options.js';
 import type { RunResult } from '../run/result.js';
 import { compile, moduleBytes, type ModuleSource } from './module-source.js';
 import { stdinBytes } from './stdio.js';
+import { preparationFailure, prepareModule } from '../run/rewrite/index.js';
 import { runInWorker } from './worker.js';
 import { runInProcess } from './process.js';
 
@@ -14,17 +15,24 @@ function early(outcome: 'rejected' | 'aborted', error: ModuleRejected | AbortErr
 
 export async function runIsolated(source: ModuleSource, o: RunOptions, isolation: 'worker' | 'process'): Promise<RunResult> {
   const started = performance.now();
-  const bytes = moduleBytes(source);
-  let module: WebAssembly.Module | null = null;
-  if (isolation === 'worker') {
-    try {
-      module = bytes === null ? (source as WebAssembly.Module) : await compile(bytes);
-    } catch (e) {
-      if (e instanceof ModuleRejected) return early('rejected', e, started);
-      throw e;
-    }
-  } else if (bytes === null) {
+  const raw = moduleBytes(source);
+  const { memoryBytes, fuel } = o.limits ?? {};
+  if (raw === null && isolation === 'process') {
     throw new WardenUsageError("isolation 'process' needs the module as bytes or a path (a compiled WebAssembly.Module cannot cross a process boundary)");
+  }
+  if (raw === null && (memoryBytes !== undefined || fuel !== undefined)) {
+    throw new WardenUsageError('limits.memoryBytes and limits.fuel rewrite the module: pass its bytes or path, not a compiled WebAssembly.Module');
+  }
+  let bytes: Uint8Array | null = null;
+  let module: WebAssembly.Module | null = null;
+  try {
+    bytes = raw === null ? null : prepareModule(raw, { memoryBytes, fuel: fuel !== undefined }).bytes;
+    if (isolation === 'worker') module = bytes === null ? (source as WebAssembly.Module) : await compile(bytes);
+  } catch (e) {
+    if (e instanceof ModuleRejected) return early('rejected', e, started);
+    const failed = preparationFailure(e);
+    if (failed !== null) return { ...failed, denials: [], durationMs: performance.now() - started, memoryPeakBytes: 0 };
+    throw e;
   }
   const stdin = await stdinBytes(o.stdin);
   if (o.signal?.aborted) return early('aborted', new AbortError(o.signal.reason), started);

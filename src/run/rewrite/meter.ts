@@ -12,13 +12,9 @@ export interface FuelMeter {
   exhausted(): boolean;
 }
 
-/**
- * Wrap the fuel global and set the budget. Work a start function did during instantiation
- * was charged against FUEL_INITIAL and is carried over into the budget.
- */
-export function fuelMeter(global: WebAssembly.Global, budget: number): FuelMeter {
+/** Wrap the fuel global and set it to `budget` minus what was `spent` already. */
+export function fuelMeter(global: WebAssembly.Global, budget: number, spent = 0n): FuelMeter {
   const b = BigInt(Math.floor(budget));
-  const spent = FUEL_INITIAL - (global.value as bigint);
   global.value = b - spent;
   return {
     budget,
@@ -41,7 +37,8 @@ export function startFuel(instance: WebAssembly.Instance, budget: number): FuelM
   if (!(g instanceof WebAssembly.Global)) {
     throw new ModuleRejected('entry', `a fuel limit needs a module prepared with prepareModule(bytes, { fuel: true }) (no ${FUEL_EXPORT} export)`);
   }
-  const meter = fuelMeter(g, budget);
+  // Work a start function did during instantiation was charged against FUEL_INITIAL.
+  const meter = fuelMeter(g, budget, FUEL_INITIAL - (g.value as bigint));
   if (meter.exhausted()) throw new LimitSignal('fuel', fuelDetail(budget));
   return meter;
 }

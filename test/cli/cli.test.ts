@@ -175,9 +175,27 @@ describe('warden run: exit status', () => {
 
   test('--memory-limit makes memory.grow fail: the trap that follows is a memory limit (137)', () => {
     assert.equal(warden(['run', g.grow!]).status, 0);
-    const r = warden(['run', '--memory-limit', '1M', g.grow!]);
+    const report = join(tempDir(), 'report.json');
+    const r = warden(['run', '--memory-limit', '1M', '--report', report, g.grow!]);
     assert.equal(r.status, 137, r.stderr);
     assertOneLine(r, /limit/);
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    assert.equal(json.outcome, 'limit');
+    assert.equal(json.error.limit, 'memory');
+    assert.ok(json.memoryPeakBytes <= 1024 * 1024, `peak ${json.memoryPeakBytes}`);
+  });
+
+  test('--fuel stops a spinning guest with 137 and reports the fuel used', () => {
+    const report = join(tempDir(), 'report.json');
+    const r = warden(['run', '--fuel', '100000', '--report', report, g.spin!]);
+    assert.equal(r.status, 137, r.stderr);
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    assert.equal(json.error.limit, 'fuel');
+    assert.equal(warden(['run', '--fuel', '1e9', '--report', report, g.chatty!], {}).status, 0);
+    const used = JSON.parse(readFileSync(report, 'utf8')).fuelUsed;
+    assert.ok(used > 0, `fuelUsed ${used}`);
+    warden(['run', '--fuel', '1e9', '--report', report, g.chatty!]);
+    assert.equal(JSON.parse(readFileSync(report, 'utf8')).fuelUsed, used, 'same run, same fuel');
   });
 
   test('--max-output stops a guest at the cap with 137, keeping output up to it', () => {

@@ -19,8 +19,10 @@ const SOURCES: Record<string, string> = {
   trap: `(func $boom unreachable) (func (export "_start") (call $boom))`,
   linkfail: `(import "env" "missing" (func $missing)) (func (export "_start") (call $missing))`,
   spin: `(func (export "_start") (loop $l (br $l)))`,
-  // Grows memory by 256 pages (16 MiB); traps if that fails.
-  grow: `(func (export "_start") (if (i32.eq (memory.grow (i32.const 256)) (i32.const -1)) (then unreachable)))`,
+  // Grows memory one page at a time up to 256 pages (16 MiB), as an allocator would; traps if a grow fails.
+  grow: `(func (export "_start")
+    (loop $l (if (i32.eq (memory.grow (i32.const 1)) (i32.const -1)) (then unreachable))
+      (br_if $l (i32.lt_u (memory.size) (i32.const 256)))))`,
   // Writes 4096 bytes to stdout 16 times.
   chatty: `(func (export "_start") (local $i i32)
     (i32.store (i32.const 0) (i32.const 64)) (i32.store (i32.const 4) (i32.const 4096))

@@ -15,6 +15,7 @@ export interface OverlayChange {
 /** path → new file bytes, `{ symlink }`, `{}` for a directory, or null when deleted. */
 export type OverlayExport = Record<string, Uint8Array | { symlink: string } | Record<string, never> | null>;
 
+const COMPARE_CHUNK = 1 << 16;
 const READ = { read: true, write: false, create: false, exclusive: false, truncate: false, directory: false };
 
 function typeName(t: FileType): OverlayChange['type'] {
@@ -57,6 +58,7 @@ function diff(
         diff(node?.children.get(e.name), opaque, path + '/', u, l, out)));
       continue;
     }
+    if (lst !== null && unchanged(upper, lower!, e.name, ust, lst)) continue;
     out.push({ path, kind: lst === null ? 'added' : 'modified', type: typeName(ust.filetype) });
     if (isDir) withDir(upper, e.name, (u) => added(u, path + '/', out));
   }
@@ -65,6 +67,35 @@ function diff(
     if (upperNames.has(e.name) || !(opaque || node?.whiteouts.has(e.name))) continue;
     const st = absent(() => lower.statAt(e.name));
     out.push({ path: prefix + e.name, kind: 'deleted', type: typeName(st?.filetype ?? e.filetype) });
+  }
+}
+
+/**
+ * A copied-up entry nobody changed (opened for writing and closed untouched): same type, same
+ * mtime and same bytes (or symlink target) as the lower entry.
+ */
+function unchanged(upper: DirHandle, lower: DirHandle, name: string, ust: Stat, lst: Stat): boolean {
+  if (ust.filetype !== lst.filetype || ust.mtim !== lst.mtim || ust.size !== lst.size) return false;
+  if (ust.filetype === FileType.SYMBOLIC_LINK) return upper.readlink(name) === lower.readlink(name);
+  if (ust.filetype !== FileType.REGULAR_FILE) return false;
+  const a = upper.open(name, READ) as FileHandle;
+  try {
+    const b = lower.open(name, READ) as FileHandle;
+    try {
+      const chunk = Math.min(Math.max(ust.size, 1), COMPARE_CHUNK);
+      const bufA = new Uint8Array(chunk);
+      const bufB = new Uint8Array(chunk);
+      for (let pos = 0; pos < ust.size; pos += chunk) {
+        const n = a.pread([bufA], pos);
+        if (b.pread([bufB], pos) !== n || n === 0) return false;
+        for (let i = 0; i < n; i++) if (bufA[i] !== bufB[i]) return false;
+      }
+      return true;
+    } finally {
+      b.close();
+    }
+  } finally {
+    a.close();
   }
 }
 

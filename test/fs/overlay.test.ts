@@ -54,6 +54,18 @@ test('writing copies the file up; the lower file is never changed', () => {
   untouched();
 });
 
+test('a file copied up but left unchanged is not reported', () => {
+  const { ov, root, clock } = setup();
+  openFile(root, 'readme.txt', { write: true }).close();
+  root.setTimesAt('empty', null, null);
+  assert.deepEqual(ov.changes(), []);
+  clock.set(2000n);
+  const h = openFile(root, 'readme.txt', { write: true });
+  h.pwrite([bytes('l')], 0); // the same byte, but the mtime moves
+  h.close();
+  assert.deepEqual(ov.changes(), [{ path: 'readme.txt', kind: 'modified', type: 'file' }]);
+});
+
 test('open with truncate copies up an empty file', () => {
   const { root, untouched } = setup();
   const src = root.openDir('src');

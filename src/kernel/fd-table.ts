@@ -58,15 +58,24 @@ export class FdTable {
     return d;
   }
 
-  /** fd_renumber: move `from` onto `to`, closing what `to` held. Both must be open. */
+  /**
+   * fd_renumber: move `from` onto `to`, closing what `to` held. Like wasmtime, `to` may also be
+   * a free number (programs emulate dup2 this way: Yosys saves fd 1, renumbers a log file onto
+   * the now-free 1, and renumbers the saved fd back). Unlike wasmtime, `to` must lie inside the
+   * table, so a guest cannot create arbitrary sparse fd numbers: EBADF past its end.
+   */
   renumber(from: number, to: number): void {
     const src = this.get(from);
-    const dst = this.get(to);
-    if (from >>> 0 === to >>> 0) return;
-    dst.close();
-    this.slots[to >>> 0] = src;
+    const t = to >>> 0;
+    if (t >= this.slots.length) fail(Errno.BADF);
+    if (from >>> 0 === t) return;
+    const dst = this.slots[t];
+    if (dst !== undefined) {
+      dst.close();
+      this.count--;
+    }
+    this.slots[t] = src;
     this.slots[from >>> 0] = undefined;
-    this.count--;
     while (this.slots.length > 0 && this.slots[this.slots.length - 1] === undefined) this.slots.pop();
   }
 

@@ -72,6 +72,7 @@ export function runJob(module: WebAssembly.Module, spec: JobSpec, host: RemoteHo
     ...(spec.trace ? { trace: (line: string) => host.send({ t: 'trace', line }) } : {}),
     timeoutMs: spec.timeoutMs,
     memoryCap: spec.limits.memoryBytes ?? Infinity,
+    ...(spec.limits.fuel !== undefined ? { fuel: spec.limits.fuel } : {}),
     invoke: (fn) => fn(),
     isDeadline: () => false,
     onInstance: (instance, kernel) => { ref.instance = instance; ref.kernel = kernel; },
@@ -83,6 +84,7 @@ export function runJob(module: WebAssembly.Module, spec: JobSpec, host: RemoteHo
     denials: end.kernel.denials,
     durationMs: end.durationMs,
     memoryPeakBytes: end.memoryPeakBytes,
+    ...(end.fuelUsed !== undefined ? { fuelUsed: end.fuelUsed } : {}),
   };
   return { t: 'end', result, trees: writeBackTrees(spec.mounts, mounts) };
 }

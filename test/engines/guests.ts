@@ -42,6 +42,8 @@ export const guests = {
   flood: () => command('(loop $l (call $print (i32.const 256) (i32.const 7)) (br $l))'),
   /** Grows memory a page at a time until memory.grow fails, then traps. */
   grow: () => command('(loop $l (br_if $l (i32.ne (memory.grow (i32.const 1)) (i32.const -1)))) unreachable', '', '(memory (export "memory") 1 4)'),
+  /** The same without a declared maximum (relies on limits.memoryBytes). */
+  growUnbounded: () => command('(loop $l (br_if $l (i32.ne (memory.grow (i32.const 1)) (i32.const -1)))) unreachable'),
   /** exit(env.add(40, 2)). */
   add: () => command('(call $proc_exit (call $add (i32.const 40) (i32.const 2)))', '(import "env" "add" (func $add (param i32 i32) (result i32)))'),
   /** Calls env.fail(); exits 0 if it returns. */

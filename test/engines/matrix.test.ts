@@ -108,3 +108,25 @@ for (const isolation of engines) {
     });
   }
 }
+
+for (const isolation of engines) {
+  test(`${isolation}: fuel budget gives the same fuelUsed and a fuel limit`, async () => {
+    const spin = await guests.spin();
+    const r = await run(spin, { isolation, limits: { fuel: 100_000, timeoutMs: 5000 } });
+    assert.equal(r.outcome, 'limit');
+    assert.equal(r.error && 'limit' in r.error ? r.error.limit : null, 'fuel');
+    const ok = await run(await guests.exit3(), { isolation, limits: { fuel: 100_000 } });
+    assert.equal(ok.outcome, 'exited');
+    assert.ok(typeof ok.fuelUsed === 'number' && ok.fuelUsed > 0);
+    const again = await run(await guests.exit3(), { isolation, limits: { fuel: 100_000 } });
+    assert.equal(again.fuelUsed, ok.fuelUsed);
+  });
+
+  test(`${isolation}: memoryBytes rewrites the module maximum`, async () => {
+    const grow = await guests.growUnbounded();
+    const r = await run(grow, { isolation, limits: { memoryBytes: 8 * 65536 } });
+    assert.equal(r.outcome, 'limit');
+    assert.equal(r.error && 'limit' in r.error ? r.error.limit : null, 'memory');
+    assert.ok(r.memoryPeakBytes <= 8 * 65536 || r.memoryPeakBytes === 0);
+  });
+}

@@ -11,10 +11,6 @@ export {
 export type { Denial } from './kernel/kernel.js';
 export { VirtualClock, type ClockOption } from './time/clocks.js';
 export type { RandomOption } from './time/random.js';
-export type { FileSystem, DirHandle, FileHandle, Stat, DirEntry, OpenOptions } from './fs/types.js';
-export { memoryFs, MemoryFileSystem } from './fs/memory.js';
+export * from './fs/index.js';
 export { hostDir } from './node/host-fs.js';
 export { WASI, type WASIOptions } from './node/wasi-compat.js';
-export { file, virtualFile, virtualDir } from './fs/virtual.js';
-export { readOnly } from './fs/readonly.js';
-export { quota } from './fs/quota.js';

@@ -11,8 +11,12 @@ import { fail, isWasiErrno } from '../kernel/errors.js';
 import { Walk } from '../kernel/resolve.js';
 import type { DirHandle, Handle } from '../fs/types.js';
 
-/** Rights whose absence makes a file descriptor unable to change data. */
-const WRITE_INTENT = Rights.FD_DATASYNC | Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE;
+/**
+ * Requested rights that mean "open for writing". FD_DATASYNC is not among them: directories
+ * carry it (fsync of a directory is legal), and reopening "." with a directory's own rights
+ * must not count as a write open (EISDIR).
+ */
+const WRITE_INTENT = Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE;
 
 export function pathImports(k: Kernel) {
   const m = k.mem;

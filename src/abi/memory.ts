@@ -13,13 +13,21 @@ export class GuestMemory {
   u8: Uint8Array = new Uint8Array(0);
   dv: DataView = new DataView(new ArrayBuffer(0));
 
+  /** A shared memory grows without detaching its old buffer, so growth must be asked for. */
+  private shared = false;
+
   bind(memory: WebAssembly.Memory): void {
     this.memory = memory;
+    this.shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    this.u8 = new Uint8Array(0);
     this.refresh();
   }
 
   /** Re-derive views if the memory grew since the last call. Call at the start of a syscall. */
   refresh(): void {
+    // Fast path: growing a non-shared memory detaches the old buffer (byteLength becomes 0), so
+    // a non-empty view is still current and the costlier `memory.buffer` getter is skipped.
+    if (this.u8.byteLength !== 0 && !this.shared) return;
     const m = this.memory;
     if (m === null) fail(Errno.FAULT);
     if (this.u8.byteLength === 0 || this.u8.buffer !== m.buffer) {

@@ -8,13 +8,35 @@ export interface RandomSource {
   fill(buf: Uint8Array): void;
 }
 
+/** Requests up to this size are served from a pool refilled by one CSPRNG call. */
+const POOLED_MAX = 256;
+const POOL_SIZE = 8192;
+
 class CryptoRandom implements RandomSource {
   readonly kind = 'crypto' as const;
+  // A getRandomValues call costs ~3 us whatever its size, so small requests (the common 16-byte
+  // seeds) are cut from a pool of CSPRNG bytes; each byte is handed out once and then zeroed.
+  private pool: Uint8Array | null = null;
+  private used = POOL_SIZE;
   fill(buf: Uint8Array): void {
-    // getRandomValues takes at most 65536 bytes per call.
-    for (let i = 0; i < buf.length; i += 65536) {
-      globalThis.crypto.getRandomValues(buf.subarray(i, Math.min(buf.length, i + 65536)));
+    const n = buf.length;
+    if (n <= POOLED_MAX) {
+      if (this.used + n > POOL_SIZE) this.refill();
+      const pool = this.pool!;
+      const from = this.used;
+      for (let i = 0; i < n; i++) { buf[i] = pool[from + i]!; pool[from + i] = 0; }
+      this.used = from + n;
+      return;
     }
+    // getRandomValues takes at most 65536 bytes per call.
+    for (let i = 0; i < n; i += 65536) {
+      globalThis.crypto.getRandomValues(buf.subarray(i, Math.min(n, i + 65536)));
+    }
+  }
+  private refill(): void {
+    if (this.pool === null) this.pool = new Uint8Array(POOL_SIZE);
+    globalThis.crypto.getRandomValues(this.pool);
+    this.used = 0;
   }
 }
 

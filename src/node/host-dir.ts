@@ -100,6 +100,11 @@ export class HostDirHandle extends HostHandle implements DirHandle {
    * null when the name exists (symlinks included).
    */
   private createNew(p: string, flags: number, directory: boolean): Handle | null {
+    if (directory) {
+      // "name/" with O_CREAT: EEXIST if the name exists, else EISDIR (as memoryFs and Linux).
+      if (nfs.lstatSync(p, { throwIfNoEntry: false }) !== undefined) return null;
+      fail(Errno.ISDIR);
+    }
     let fd: number;
     try {
       fd = nfs.openSync(p, flags | C.O_CREAT | C.O_EXCL | (directory ? C.O_DIRECTORY : 0) | O_SAFE, 0o666);
@@ -134,7 +139,8 @@ export class HostDirHandle extends HostHandle implements DirHandle {
       const type = nfs.fstatSync(pin).mode & S_IFMT;
       if (type === S_IFLNK) fail(Errno.LOOP); // only an O_PATH pin can land on a symlink
       if (type === S_IFDIR) {
-        if (o.write || o.truncate) fail(Errno.ISDIR);
+        // As Linux: writing, truncating or O_CREAT on an existing directory is EISDIR.
+        if (o.write || o.truncate || o.create) fail(Errno.ISDIR);
         if (oPath === 0) { keep = true; return new HostDirHandle(this.fs, pin, this.childHostPath(name)); }
         return new HostDirHandle(this.fs, nfs.openSync(`/proc/self/fd/${pin}`, C.O_RDONLY | C.O_DIRECTORY), null);
       }

@@ -144,7 +144,7 @@ test('files written to a memory mount can be read back by the host', async () =>
 });
 
 test('bad options reject with a clear error', async () => {
-  await assert.rejects(run(new Uint8Array(8), { mounts: { 'rel': memoryFs() } }), /must be absolute/);
+  await assert.rejects(run(new Uint8Array(8), { mounts: { '/a/../b': memoryFs() } }), /must not contain/);
   await assert.rejects(run('/nonexistent/x.wasm'), /cannot read module/);
   await assert.rejects(run(new Uint8Array(8), { limits: { timeoutMs: -1 } }), /timeoutMs/);
 });

@@ -12,9 +12,11 @@ import {
 } from '../run/options.js';
 import type { RunResult } from '../run/result.js';
 import { runGuest } from '../run/guest.js';
+import { preparationFailure, prepareModule } from '../run/rewrite/index.js';
 import { compile, moduleBytes, type ModuleSource } from './module-source.js';
 import { invokeWithDeadline, isVmTimeout, sleepSync } from './inline.js';
 import { inputStream, outputStream, stdinBytes } from './stdio.js';
+import { inlineHostImports } from './host-functions.js';
 
 export async function run(source: ModuleSource, options?: RunOptions): Promise<RunResult> {
   const o = validateOptions(options);
@@ -58,12 +60,20 @@ async function runInline(source: ModuleSource, o: RunOptions): Promise<RunResult
   const timeoutMs = o.limits?.timeoutMs ?? DEFAULT_INLINE_TIMEOUT_MS;
   let module: WebAssembly.Module;
   const bytes = moduleBytes(source);
+  const { memoryBytes, fuel } = o.limits ?? {};
   try {
-    module = bytes === null ? (source as WebAssembly.Module) : await compile(bytes);
+    if (bytes === null && (memoryBytes !== undefined || fuel !== undefined)) {
+      throw new WardenUsageError('limits.memoryBytes and limits.fuel rewrite the module: pass its bytes or path, not a compiled WebAssembly.Module');
+    }
+    // prepareModule returns the same rewritten array for the same input and limits, so the
+    // compile cache (keyed by array identity) still hits on repeated runs.
+    module = bytes === null ? (source as WebAssembly.Module) : await compile(prepareModule(bytes, { memoryBytes, fuel: fuel !== undefined }).bytes);
   } catch (e) {
-    if (e instanceof ModuleRejected) return { outcome: 'rejected', exitCode: null, error: e, denials: [], durationMs: performance.now() - started, memoryPeakBytes: 0 };
+    const failed = e instanceof ModuleRejected ? { outcome: 'rejected' as const, exitCode: null, error: e } : preparationFailure(e);
+    if (failed !== null) return { ...failed, denials: [], durationMs: performance.now() - started, memoryPeakBytes: 0 };
     throw e;
   }
+  const host = inlineHostImports(o.imports);
   const stdin = await stdinBytes(o.stdin);
   if (o.signal?.aborted) {
     const { AbortError } = await import('../run/errors.js');
@@ -78,6 +88,8 @@ async function runInline(source: ModuleSource, o: RunOptions): Promise<RunResult
     memoryCap: o.limits?.memoryBytes ?? Infinity,
     invoke: (fn) => invokeWithDeadline(fn, timeoutMs),
     isDeadline: isVmTimeout,
+    ...host,
+    ...(fuel !== undefined ? { fuel } : {}),
   });
   const result: RunResult = {
     outcome: end.outcome,
@@ -86,6 +98,7 @@ async function runInline(source: ModuleSource, o: RunOptions): Promise<RunResult
     denials: end.kernel.denials,
     durationMs: performance.now() - started,
     memoryPeakBytes: end.memoryPeakBytes,
+    ...(end.fuelUsed !== undefined ? { fuelUsed: end.fuelUsed } : {}),
   };
   if (config.stdout instanceof CaptureOutput) result.stdout = config.stdout.bytes();
   if (config.stderr instanceof CaptureOutput) result.stderr = config.stderr.bytes();

@@ -4,6 +4,7 @@ import { AbortedSignal, ExitSignal, GuestStop, LimitSignal, TimeoutSignal } from
 import { AbortError, LimitExceeded, TimeoutError, type GuestError } from './errors.js';
 import type { Outcome } from './result.js';
 import { trapFromError } from './traps.js';
+import { fuelDetail } from './rewrite/meter.js';
 
 export interface Settled {
   outcome: Outcome;
@@ -21,6 +22,9 @@ export interface SettleContext {
   /** Engine-detected timeout (e.g. V8's watchdog fired). */
   timedOut?: boolean;
   aborted?: { reason?: unknown };
+  /** The guest's fuel ran out (its trap is the meter's `unreachable`). */
+  fuelExhausted?: boolean;
+  fuel?: number;
 }
 
 export function settle(thrown: unknown, finishedNormally: boolean, ctx: SettleContext): Settled {
@@ -31,6 +35,7 @@ export function settle(thrown: unknown, finishedNormally: boolean, ctx: SettleCo
   else if (stop instanceof TimeoutSignal || ctx.timedOut) s = { outcome: 'timeout', exitCode: null, error: new TimeoutError(ctx.timeoutMs) };
   else if (stop instanceof AbortedSignal) s = { outcome: 'aborted', exitCode: null, error: new AbortError(stop.reason) };
   else if (ctx.aborted) s = { outcome: 'aborted', exitCode: null, error: new AbortError(ctx.aborted.reason) };
+  else if (ctx.fuelExhausted && !finishedNormally) s = { outcome: 'limit', exitCode: null, error: new LimitExceeded('fuel', fuelDetail(ctx.fuel ?? 0)) };
   else if (finishedNormally) s = { outcome: 'exited', exitCode: 0 };
   else s = { outcome: 'trapped', exitCode: null, error: trapFromError(thrown) };
 

@@ -202,8 +202,11 @@ export class HostDirHandle extends HostHandle implements DirHandle {
     }
   }
 
+  /** An absolute target is refused here too (the kernel refuses it first): it could only
+   * point host programs that later follow it at a host path. */
   symlink(target: string, name: string): void {
     this.writable();
+    if (target.charCodeAt(0) === 47 /* '/' */) fail(Errno.PERM);
     try {
       nfs.symlinkSync(target, this.at(name));
     } catch (e) {

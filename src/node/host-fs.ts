@@ -40,6 +40,8 @@ export class HostFileSystem implements FileSystem {
   readonly readOnly: boolean;
   /** Absolute host path as given (host-side symlinks in it are followed when the root opens). */
   readonly hostPath: string;
+  /** The options to rebuild this mount elsewhere (worker thread, child process). */
+  readonly options: Readonly<HostDirOptions>;
   /** Device number reported to the guest (never the host's st_dev). */
   dev = 0n;
   now: NowFn = () => BigInt(Date.now()) * 1_000_000n;
@@ -51,6 +53,7 @@ export class HostFileSystem implements FileSystem {
   constructor(path: string, options: HostDirOptions, readonly platform: HostPlatform) {
     this.hostPath = resolve(path);
     this.readOnly = options.readOnly === true;
+    this.options = { readOnly: this.readOnly, allowUnsafePlatform: options.allowUnsafePlatform === true };
     let st: nfs.Stats | undefined;
     try {
       st = nfs.statSync(this.hostPath, { throwIfNoEntry: false });

@@ -93,6 +93,8 @@ describe('hostDir directory operations', () => {
     assert.equal(nfs.readlinkSync(`${dir}/sl`), '../somewhere/else');
     throwsErrno(() => root.symlink('x', 'hello.txt'), Errno.EXIST);
     throwsErrno(() => root.symlink('a\0b', 'nul'), Errno.INVAL);
+    throwsErrno(() => root.symlink('/etc/passwd', 'abs'), Errno.PERM);
+    assert.equal(nfs.existsSync(`${dir}/abs`), false);
     throwsErrno(() => root.unlink('sub'), Errno.ISDIR);
     throwsErrno(() => root.rmdir('hello.txt'), Errno.NOTDIR);
     throwsErrno(() => root.rmdir('sub'), Errno.NOTEMPTY);

@@ -29,10 +29,9 @@ if its name starts with "-". A value may follow its flag or be joined with "=" (
 Capabilities (nothing else is granted; --dir, --dir-ro and --env may be repeated):
   --dir HOST[::GUEST]      mount the host directory HOST read-write at guest path GUEST
   --dir-ro HOST[::GUEST]   mount it read-only (every change fails with EROFS)
-                           Without GUEST, an absolute HOST keeps its path and a relative
-                           HOST goes under "/" ("." -> "/", "./data" -> "/data"), so the
-                           guest's relative paths (its working directory is "/") name the
-                           same files as on the host.
+                           GUEST is the name the guest sees (default: HOST as written), as
+                           in wasmtime: a relative name like "data" or "." serves the
+                           guest's relative paths (its working directory is "/").
   --env NAME=VALUE         set a guest environment variable (the host's are not passed)
   --env NAME               copy NAME from Warden's environment (nothing if it is unset)
   --clock SPEC             the guest's clocks:

@@ -154,7 +154,9 @@ function mounts(r: PolicyReader, v: Json): Record<string, Mountable> {
   const out: Record<string, Mountable> = {};
   for (const [guest, spec] of Object.entries(r.object('mounts', v))) {
     const path = `mounts[${JSON.stringify(guest)}]`;
-    r.via(path, () => checkGuestPath(guest));
+    // Relative names are preopen names kept verbatim (as with --dir); absolute ones are checked.
+    if (guest.startsWith('/')) r.via(path, () => checkGuestPath(guest));
+    else if (guest === '') r.bad(path, 'needs a name');
     const m = r.object(path, spec, ['host', 'readOnly', 'memory', 'quota']);
     if (m.readOnly !== undefined && typeof m.readOnly !== 'boolean') r.bad(`${path}.readOnly`, 'must be true or false');
     if ((m.host === undefined) === (m.memory === undefined)) r.bad(path, 'needs exactly one of "host" (a host directory) or "memory" (a tree)');

@@ -98,31 +98,20 @@ export interface DirSpec {
 }
 
 /**
- * HOST[::GUEST]. Without GUEST, an absolute HOST is mounted at the same path (as wasmtime does);
- * a relative HOST is mounted at "/" + its normalised form ("." → "/", "./data" → "/data"), so
- * that relative paths in the guest (whose working directory is "/") name the same files they
- * name on the host when Warden runs in the same directory.
+ * HOST[::GUEST], as wasmtime: the guest sees the directory under the preopen name GUEST, or
+ * HOST as written when GUEST is left out. Relative names ("data", ".", "fs-tests.dir") are kept
+ * verbatim: wasi-libc resolves the guest's relative paths against them and some guests look a
+ * preopen up by its exact name. Absolute names are normalised ("/d/./" → "/d").
  */
 export function parseDir(flag: string, text: string, readOnly: boolean): DirSpec {
   const cut = text.indexOf('::');
   const host = cut < 0 ? text : text.slice(0, cut);
-  if (host === '') usage(`${flag}: expected HOST[::GUEST], got ${JSON.stringify(text)}`);
-  if (cut >= 0) {
-    const guest = text.slice(cut + 2);
-    if (!guest.startsWith('/')) usage(`${flag}: the guest path ${JSON.stringify(guest)} must be absolute (start with "/")`);
-    const parts = normalise(guest);
-    if (parts === null) usage(`${flag}: the guest path ${JSON.stringify(guest)} must not contain ".."`);
-    return { host, guest: parts, readOnly };
-  }
-  const derived = normalise(host);
-  if (derived === null) usage(`${flag}: cannot derive a guest path from ${JSON.stringify(host)} (it contains ".."); give one with HOST::/GUEST`);
-  return { host, guest: derived, readOnly };
-}
-
-/** "/" + the path without empty and "." components; null if it has "..". */
-function normalise(path: string): string | null {
-  const parts = path.split('/').filter((p) => p !== '' && p !== '.');
-  return parts.includes('..') ? null : '/' + parts.join('/');
+  const guest = cut < 0 ? host : text.slice(cut + 2);
+  if (host === '' || guest === '') usage(`${flag}: expected HOST[::GUEST], got ${JSON.stringify(text)}`);
+  if (!guest.startsWith('/')) return { host, guest, readOnly };
+  const parts = guest.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.includes('..')) usage(`${flag}: the guest path ${JSON.stringify(guest)} must not contain ".."${cut < 0 ? '; name one with HOST::GUEST' : ''}`);
+  return { host, guest: '/' + parts.join('/'), readOnly };
 }
 
 /** NAME=VALUE sets a variable; NAME alone copies it from `hostEnv` (omitted when unset there). */

@@ -89,18 +89,27 @@ describe('warden run: directories', () => {
     assert.match(r.stdout, /\/data:\n {2}a-sub\n {2}b\.txt\n$/);
   });
 
-  test('without ::GUEST an absolute HOST keeps its path and a relative one goes under /', () => {
+  test('the guest sees GUEST (default: HOST as written) as the preopen name, like wasmtime', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'sub'));
+    const name = (spec: string, cwd = root) => warden(['run', '--dir-ro', spec, g.preopen!], { cwd }).stdout;
+    assert.equal(name(`${dir}::fs-tests.dir`), 'fs-tests.dir');
+    assert.equal(name(`${dir}::/data/`), '/data');
+    assert.equal(name(`${dir}/`), dir);
+    assert.equal(name('./sub', dir), './sub');
+    assert.equal(name('.', dir), '.');
+  });
+
+  test('relative names serve the guest\'s relative paths', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'sub'));
     writeFileSync(join(dir, 'sub', 'f.txt'), 'f');
     const abs = warden(['run', '--dir-ro', dir, hello, join(dir, 'sub')]);
     assert.equal(abs.status, 0, abs.stderr);
     assert.match(abs.stdout, /f\.txt/);
-    // Relative HOST "./sub" is mounted at /sub: the guest's relative path "sub" finds it.
     const rel = warden(['run', '--dir-ro', './sub', hello, 'sub'], { cwd: dir });
     assert.equal(rel.status, 0, rel.stderr);
     assert.match(rel.stdout, /sub:\n {2}f\.txt\n$/);
-    // "." is mounted at "/".
     const dot = warden(['run', '--dir-ro', '.', hello, 'sub'], { cwd: dir });
     assert.equal(dot.status, 0, dot.stderr);
     assert.match(dot.stdout, /f\.txt/);
@@ -339,7 +348,8 @@ describe('warden run --policy', () => {
       [{ enviroment: {} }, /enviroment is not a known key/],
       [{ env: { A: 1 } }, /env\.A must be a string/],
       [{ limits: { timeoutMs: -1 } }, /limits\.timeoutMs must be a non-negative number/],
-      [{ mounts: { data: { host: '.' } } }, /mounts\["data"\].*absolute/],
+      [{ mounts: { '/a/../b': { host: '.' } } }, /mounts\["\/a\/\.\.\/b"\].*must not contain/],
+      [{ mounts: { '/d': { host: '.', memory: {} } } }, /needs exactly one of "host"/],
       [{ mounts: { '/d': { host: 'missing-dir' } } }, /mounts\["\/d"\]\.host cannot be mounted/],
       [{ clock: 'sometimes' }, /clock is invalid/],
     ];

@@ -11,7 +11,9 @@ const PRELUDE = `
   (import "${WASI}" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
   (import "${WASI}" "path_open" (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
   (import "${WASI}" "clock_time_get" (func $time (param i32 i64 i32) (result i32)))
-  (import "${WASI}" "random_get" (func $random (param i32 i32) (result i32)))`;
+  (import "${WASI}" "random_get" (func $random (param i32 i32) (result i32)))
+  (import "${WASI}" "fd_prestat_get" (func $prestat (param i32 i32) (result i32)))
+  (import "${WASI}" "fd_prestat_dir_name" (func $prestat_name (param i32 i32 i32) (result i32)))`;
 
 const SOURCES: Record<string, string> = {
   exit7: `(func (export "_start") (call $exit (i32.const 7)))`,
@@ -37,6 +39,14 @@ const SOURCES: Record<string, string> = {
         (i64.const 64) (i64.const 0) (i32.const 0) (i32.const 48)))
       (if (local.get $err) (then (call $exit (local.get $err))))
       (call $exit (call $write (i32.load (i32.const 48)) (i32.const 32) (i32.const 1) (i32.const 56))))`,
+  // Prints the preopen name of fd 3 (exits with the errno if there is none).
+  preopen: `(func (export "_start") (local $err i32)
+    (local.set $err (call $prestat (i32.const 3) (i32.const 0)))
+    (if (local.get $err) (then (call $exit (local.get $err))))
+    (local.set $err (call $prestat_name (i32.const 3) (i32.const 64) (i32.load (i32.const 4))))
+    (if (local.get $err) (then (call $exit (local.get $err))))
+    (i32.store (i32.const 8) (i32.const 64)) (i32.store (i32.const 12) (i32.load (i32.const 4)))
+    (drop (call $write (i32.const 1) (i32.const 8) (i32.const 1) (i32.const 16))))`,
   // Copies stdin to stdout.
   cat: `(func (export "_start") (local $n i32)
     (i32.store (i32.const 0) (i32.const 64)) (i32.store (i32.const 4) (i32.const 4096))

@@ -118,10 +118,13 @@ export function validateOptions(o: RunOptions | undefined): RunOptions {
   if (o.mounts !== undefined) {
     if (typeof o.mounts !== 'object' || o.mounts === null) bad('mounts must be an object of guest path → filesystem');
     for (const [path, fs] of Object.entries(o.mounts)) {
-      checkGuestPath(path);
       const isFs = typeof fs === 'object' && fs !== null && typeof (fs as FileSystem).openRoot === 'function';
       const isFile = typeof fs === 'object' && fs !== null && typeof (fs as { asDirectory?: unknown }).asDirectory === 'function';
       if (!isFs && !isFile) bad(`mounts[${JSON.stringify(path)}] must be a filesystem (memoryFs(), hostDir(), overlay(), ...) or file()`);
+      // A relative name ("data", ".") is a preopen name reported verbatim, as node:wasi and
+      // wasmtime allow (wasi-libc matches relative paths against it; some guests compare it).
+      if (path.startsWith('/') || !isFs) checkGuestPath(path);
+      else if (path === '' || path.includes('\0')) bad(`mount name ${JSON.stringify(path)} must be non-empty and free of NUL bytes`);
     }
   }
   const l = o.limits;

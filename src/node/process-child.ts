@@ -87,7 +87,7 @@ export class ChildProc {
         onFrame: (raw) => {
           const m = raw as ChildMsg;
           if (m.t === 'need') { this.send({ bytes }); return; }
-          if (m.t === 'call') { this.answer(fns, `${refs[m.index]?.module}.${refs[m.index]?.name}`, m, session); return; }
+          if (m.t === 'call') { this.answer(fns, `${refs[m.index]?.module}.${refs[m.index]?.name}`, m, () => !session.finished); return; }
           if (session.onMessage(m)) {
             this.detach(client);
             resolve(session.result());
@@ -100,10 +100,11 @@ export class ChildProc {
     });
   }
 
-  private answer(fns: (HostFunction | BytesHostFunction)[], name: string, m: { index: number; args: unknown[]; bytes: Uint8Array | null }, session: Session): void {
+  /** Run the host function a guest in this child called and send the answer back (if `live()`). */
+  answer(fns: (HostFunction | BytesHostFunction)[], name: string, m: { index: number; args: unknown[]; bytes: Uint8Array | null }, live: () => boolean): void {
     const f = fns[m.index];
     const a = f === undefined ? { kind: 'error' as const, message: `no host function #${m.index}` } : answerHostCall(f, name, m.args, m.bytes);
-    const reply = (x: HostAnswer): void => { if (!session.finished) this.send(x); };
+    const reply = (x: HostAnswer): void => { if (live()) this.send(x); };
     if (a instanceof Promise) void a.then(reply); else reply(a);
   }
 }

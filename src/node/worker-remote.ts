@@ -2,7 +2,7 @@
 // to the end on this thread. The host side stops it from outside (worker.terminate(), SIGKILL),
 // so nothing here arms a deadline on wasm itself; the kernel still ends over-long sleeps.
 import type { Mountable, RunOptions } from '../run/options.js';
-import { runGuest } from '../run/guest.js';
+import { runGuest, type GuestConfig, type GuestEnd } from '../run/guest.js';
 import type { MemoryTree } from '../fs/memory.js';
 import { kernelConfig } from './run.js';
 import { sleepSync } from './inline.js';
@@ -51,7 +51,8 @@ export function remoteImports(refs: HostFunctionRef[], host: RemoteHost, ref: Gu
   return out;
 }
 
-export function runJob(module: WebAssembly.Module, spec: JobSpec, host: RemoteHost): RemoteEnd {
+/** The runGuest configuration for a job on this side (no deadline on wasm: the host kills). */
+export function remoteGuestConfig(module: WebAssembly.Module, spec: JobSpec, host: RemoteHost): { cfg: GuestConfig; mounts: Mountable[] } {
   const mounts: Mountable[] = spec.mounts.map(([, d]) => recreateMount(d));
   const o: RunOptions = {
     args: spec.args,
@@ -64,8 +65,7 @@ export function runJob(module: WebAssembly.Module, spec: JobSpec, host: RemoteHo
     limits: spec.limits,
   };
   const ref = newGuestRef();
-  host.send({ t: 'started' });
-  const end = runGuest({
+  const cfg: GuestConfig = {
     module,
     kernel: kernelConfig(o, spec.stdin, spec.timeoutMs, sleepSync),
     imports: spec.hostFunctions.length > 0 ? remoteImports(spec.hostFunctions, host, ref) : undefined,
@@ -76,8 +76,12 @@ export function runJob(module: WebAssembly.Module, spec: JobSpec, host: RemoteHo
     invoke: (fn) => fn(),
     isDeadline: () => false,
     onInstance: (instance, kernel) => { ref.instance = instance; ref.kernel = kernel; },
-  });
-  const result: ResultJSON = {
+  };
+  return { cfg, mounts };
+}
+
+export function endToJSON(end: GuestEnd): ResultJSON {
+  return {
     outcome: end.outcome,
     exitCode: end.exitCode,
     error: end.error ? errorToJSON(end.error) : null,
@@ -86,5 +90,11 @@ export function runJob(module: WebAssembly.Module, spec: JobSpec, host: RemoteHo
     memoryPeakBytes: end.memoryPeakBytes,
     ...(end.fuelUsed !== undefined ? { fuelUsed: end.fuelUsed } : {}),
   };
-  return { t: 'end', result, trees: writeBackTrees(spec.mounts, mounts) };
+}
+
+export function runJob(module: WebAssembly.Module, spec: JobSpec, host: RemoteHost): RemoteEnd {
+  const { cfg, mounts } = remoteGuestConfig(module, spec, host);
+  host.send({ t: 'started' });
+  const end = runGuest(cfg);
+  return { t: 'end', result: endToJSON(end), trees: writeBackTrees(spec.mounts, mounts) };
 }

@@ -11,7 +11,7 @@ import type { RemoteEnd, RemoteMsg } from './worker-remote.js';
 
 export type StopReason = 'timeout' | 'aborted';
 
-function sink(o: OutputOption | undefined): OutputStream {
+export function sink(o: OutputOption | undefined): OutputStream {
   if (o === undefined || o === 'capture') return new CaptureOutput();
   if (typeof o === 'function') return new CallbackOutput(o);
   if (typeof o === 'object') return new CallbackOutput((c) => { o.stream.write(c); });

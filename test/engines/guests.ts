@@ -49,3 +49,45 @@ export const guests = {
   /** Calls env.fail(); exits 0 if it returns. */
   hostThrows: () => command('(call $fail)', '(import "env" "fail" (func $fail))'),
 };
+
+/** A reactor plugin: state, numbers, the byte convention, a bytes host function, failures. */
+export function pluginGuest(): Promise<Uint8Array> {
+  return wat(`(module
+    (import "env" "shout" (func $shout (param i32 i32) (result i64)))
+    (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+    (memory (export "memory") 1)
+    (data (i32.const 256) "init\\n")
+    (global $heap (mut i32) (i32.const 4096))
+    (global $counter (mut i32) (i32.const 0))
+    (func (export "_initialize")
+      (global.set $counter (i32.const 100))
+      (i32.store (i32.const 0) (i32.const 256))
+      (i32.store (i32.const 4) (i32.const 5))
+      (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+    (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+    (func (export "add64") (param i64 i64) (result i64) (i64.add (local.get 0) (local.get 1)))
+    (func (export "bump") (result i32)
+      (global.set $counter (i32.add (global.get $counter) (i32.const 1)))
+      (global.get $counter))
+    (func (export "alloc") (param $n i32) (result i32) (local $p i32)
+      (local.set $p (global.get $heap))
+      (global.set $heap (i32.add (global.get $heap) (local.get $n)))
+      (local.get $p))
+    ;; upper(ptr, len) -> (out << 32) | len: ASCII upper-case copy.
+    (func (export "upper") (param $p i32) (param $n i32) (result i64) (local $o i32) (local $i i32) (local $c i32)
+      (local.set $o (global.get $heap))
+      (global.set $heap (i32.add (global.get $heap) (local.get $n)))
+      (block $done (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $c (i32.load8_u (i32.add (local.get $p) (local.get $i))))
+        (if (i32.and (i32.ge_u (local.get $c) (i32.const 97)) (i32.le_u (local.get $c) (i32.const 122)))
+          (then (local.set $c (i32.sub (local.get $c) (i32.const 32)))))
+        (i32.store8 (i32.add (local.get $o) (local.get $i)) (local.get $c))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+      (i64.or (i64.shl (i64.extend_i32_u (local.get $o)) (i64.const 32)) (i64.extend_i32_u (local.get $n))))
+    ;; viaHost(ptr, len): hands the bytes to env.shout and returns what the host gave back.
+    (func (export "viaHost") (param $p i32) (param $n i32) (result i64) (call $shout (local.get $p) (local.get $n)))
+    (func (export "crash") unreachable)
+    (func (export "spin") (loop $l (br $l))))`);
+}

@@ -26,9 +26,12 @@ Runs MODULE, a .wasm file exporting _start. Options come before MODULE; everythi
 goes to the guest, whose argv is MODULE's file name followed by ARGS. Put "--" before MODULE
 if its name starts with "-". A value may follow its flag or be joined with "=" (--env=K=V).
 
-Capabilities (nothing else is granted; --dir, --dir-ro and --env may be repeated):
+Capabilities (nothing else is granted; mounts and --env may be repeated):
   --dir HOST[::GUEST]      mount the host directory HOST read-write at guest path GUEST
-  --dir-ro HOST[::GUEST]   mount it read-only (every change fails with EROFS)
+  --dir-ro HOST[::GUEST]   mount it read-only (changes fail with EROFS or EPERM)
+  --overlay HOST[::GUEST]  mount a copy-on-write view of HOST: the guest may change it,
+                           changes stay in memory and HOST is never modified
+  --memfs GUEST            mount an empty in-memory directory (gone after the run)
                            GUEST is the name the guest sees (default: HOST as written), as
                            in wasmtime: a relative name like "data" or "." serves the
                            guest's relative paths (its working directory is "/").
@@ -63,9 +66,10 @@ Limits (BYTES take the suffixes K, M, G, T in powers of 1024, e.g. 64M):
 Engine and policy:
   --isolation MODE         inline: Warden's own thread (default) | worker: a worker
                            thread | process: a child process
+  --stack-size-mb N        stack size of the worker thread or child process (MiB)
   --policy FILE            a JSON policy with capabilities and limits (keys: args, env,
                            stdin, stdout, stderr, clock, random, mounts, limits,
-                           isolation; see the README). Flags given here override it:
+                           isolation, stackSizeMb; see the README). Flags override it:
                            env, mounts and limits key by key, the rest as a whole.
 
 Diagnostics:

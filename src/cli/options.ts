@@ -3,10 +3,12 @@
 // for everything else.
 import { accessSync, constants, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { hostDir } from '../node/host-fs.js';
+import { memoryFs } from '../fs/memory.js';
+import { overlay } from '../fs/overlay.js';
+import { hostDir, type HostFileSystem } from '../node/host-fs.js';
 import type { Limits, Mountable, RunOptions } from '../run/options.js';
 import type { RunArgs } from './parse.js';
-import { CliUsageError, fsReason, usage } from './values.js';
+import { CliUsageError, fsReason, usage, type DirSpec } from './values.js';
 
 export interface CliRunOptions {
   options: RunOptions;
@@ -41,14 +43,14 @@ export function buildRunOptions(a: RunArgs, policy: RunOptions = {}): CliRunOpti
   if (a.fuel !== undefined) limits.fuel = a.fuel;
   o.limits = limits;
 
+  if (a.stackSizeMb !== undefined) o.stackSizeMb = a.stackSizeMb;
   if (a.dirs.length > 0) {
     const mounts: Record<string, Mountable> = { ...(policy.mounts ?? {}) };
     const fromFlags = new Set<string>();
     for (const d of a.dirs) {
-      const flag = d.readOnly ? '--dir-ro' : '--dir';
-      if (fromFlags.has(d.guest)) usage(`${flag}: guest path ${d.guest} is mounted twice`);
+      if (fromFlags.has(d.guest)) usage(`${FLAG[d.kind]}: guest path ${d.guest} is mounted twice`);
       fromFlags.add(d.guest);
-      mounts[d.guest] = mountHostDir(flag, d.host, d.readOnly);
+      mounts[d.guest] = mountFor(d);
     }
     o.mounts = mounts;
   }
@@ -72,11 +74,18 @@ function readableFile(flag: string, path: string): string {
   return path;
 }
 
-function mountHostDir(flag: string, host: string, readOnly: boolean): Mountable {
+const FLAG = { dir: '--dir', overlay: '--overlay', memory: '--memfs' } as const;
+
+function mountFor(d: DirSpec): Mountable {
+  if (d.kind === 'memory') return memoryFs();
+  const flag = d.kind === 'overlay' ? FLAG.overlay : d.readOnly ? '--dir-ro' : FLAG.dir;
+  let host: HostFileSystem;
   try {
-    return hostDir(host, { readOnly });
+    // An overlay never writes to its lower layer; mounting that read-only makes it certain.
+    host = hostDir(d.host, { readOnly: d.readOnly || d.kind === 'overlay' });
   } catch (e) {
     // hostDir's messages already name the path ("hostDir: "x" does not exist").
     usage(`${flag}: ${(e as Error).message.replace(/^hostDir: /, '')}`);
   }
+  return d.kind === 'overlay' ? overlay(host) : host;
 }

@@ -3,7 +3,7 @@
 import type { ClockOption } from '../time/clocks.js';
 import type { RandomOption } from '../time/random.js';
 import {
-  parseClock, parseCount, parseDir, parseEnv, parseMs, parseRandom, parseSize, usage, type DirSpec,
+  parseClock, parseCount, parseDir, parseEnv, parseMemfs, parseMs, parseNumber, parseRandom, parseSize, usage, type DirSpec,
 } from './values.js';
 
 export type Isolation = 'inline' | 'worker' | 'process';
@@ -27,6 +27,7 @@ export interface RunArgs {
   openFiles?: number;
   fuel?: number;
   isolation?: Isolation;
+  stackSizeMb?: number;
   policy?: string;
 }
 
@@ -41,6 +42,8 @@ type Handler = (r: RunArgs, value: string, hostEnv: Record<string, string | unde
 const VALUE_FLAGS: Record<string, Handler> = {
   '--dir': (r, v) => { r.dirs.push(parseDir('--dir', v, false)); },
   '--dir-ro': (r, v) => { r.dirs.push(parseDir('--dir-ro', v, true)); },
+  '--overlay': (r, v) => { r.dirs.push(parseDir('--overlay', v, false, 'overlay')); },
+  '--memfs': (r, v) => { r.dirs.push(parseMemfs(v)); },
   '--env': (r, v, env) => { const kv = parseEnv(v, env); if (kv !== null) r.env.push(kv); },
   '--clock': (r, v) => { r.clock = parseClock(v); },
   '--random': (r, v) => { r.random = parseRandom(v); },
@@ -52,6 +55,7 @@ const VALUE_FLAGS: Record<string, Handler> = {
   '--max-output': (r, v) => { r.outputBytes = parseSize('--max-output', v); },
   '--max-open-files': (r, v) => { r.openFiles = parseCount('--max-open-files', v); },
   '--fuel': (r, v) => { r.fuel = parseCount('--fuel', v); },
+  '--stack-size-mb': (r, v) => { r.stackSizeMb = parseNumber('--stack-size-mb', v, 'MiB'); },
   '--isolation': (r, v) => {
     if (v !== 'inline' && v !== 'worker' && v !== 'process') usage(`--isolation: expected inline, worker or process, got ${JSON.stringify(v)}`);
     r.isolation = v;
@@ -63,7 +67,7 @@ const VALUE_FLAGS: Record<string, Handler> = {
 export const RUN_FLAGS = ['--help', '--trace', ...Object.keys(VALUE_FLAGS)];
 
 const SINGLE_USE = new Set(['--clock', '--random', '--stdin', '--trace-file', '--report', '--timeout-ms',
-  '--memory-limit', '--max-output', '--max-open-files', '--fuel', '--isolation', '--policy']);
+  '--memory-limit', '--max-output', '--max-open-files', '--fuel', '--isolation', '--stack-size-mb', '--policy']);
 
 /** Parse `warden` arguments (process.argv without node and the script). */
 export function parseCommandLine(argv: string[], hostEnv: Record<string, string | undefined> = {}): Command {

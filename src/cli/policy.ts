@@ -10,15 +10,21 @@
 //   "clock": "real" | "deny" | "frozen:DATE" | "virtual[:DATE]" | "coarse:MS"
 //            | { "frozen": DATE } | { "virtual": { "start": DATE } } | { "coarse": { "resolutionMs": MS } },
 //   "random": "crypto" | "deny" | "seed:N" | { "seed": N },
-//   "mounts": { "/data": { "host": "./data", "readOnly": true },
-//               "/tmp":  { "memory": { "notes.txt": "hi", "sub": {} }, "quota": { "bytes": 1000000 } } },
+//   "mounts": { "/data": { "host": "./data", "readOnly": true },          a host directory
+//               "/src":  { "overlay": "./src", "quota": { "bytes": "10M" } }, copy-on-write view
+//               "/tmp":  { "memory": { "notes.txt": "hi", "sub": {} }, "quota": { "files": 100 } },
+//               "/etc/app.json": { "file": "{\"debug\": true}" } },          one read-only file
+//             (quota: bytes, files, fileBytes; also on "host" mounts)
 //   "limits": { "timeoutMs": 2000, "memoryBytes": "64M", "outputBytes": "1M", "openFiles": 64, "fuel": 1e9 },
-//   "isolation": "inline" | "worker" | "process"
+//   "isolation": "inline" | "worker" | "process",  "stackSizeMb": 8
 // }
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { memoryFs, type MemoryTree } from '../fs/memory.js';
-import { hostDir } from '../node/host-fs.js';
+import { overlay } from '../fs/overlay.js';
+import { quota as withQuota, type QuotaOptions } from '../fs/quota.js';
+import { file } from '../fs/virtual.js';
+import { hostDir, type HostFileSystem } from '../node/host-fs.js';
 import type { Limits, Mountable, RunOptions, StdinOption } from '../run/options.js';
 import { checkGuestPath } from '../run/options.js';
 import type { ClockOption } from '../time/clocks.js';
@@ -63,7 +69,7 @@ class PolicyReader {
   }
 }
 
-const TOP = ['args', 'env', 'stdin', 'stdout', 'stderr', 'clock', 'random', 'mounts', 'limits', 'isolation'] as const;
+const TOP = ['args', 'env', 'stdin', 'stdout', 'stderr', 'clock', 'random', 'mounts', 'limits', 'isolation', 'stackSizeMb'] as const;
 const LIMITS = ['timeoutMs', 'memoryBytes', 'outputBytes', 'openFiles', 'fuel'] as const;
 
 /** Read and validate a policy file; throws CliUsageError (exit status 2) on any problem. */
@@ -109,6 +115,7 @@ export function policyToOptions(json: Json, r: PolicyReader): RunOptions {
     if (p.isolation !== 'inline' && p.isolation !== 'worker' && p.isolation !== 'process') r.bad('isolation', 'must be "inline", "worker" or "process"');
     o.isolation = p.isolation;
   }
+  if (p.stackSizeMb !== undefined) o.stackSizeMb = r.number('stackSizeMb', p.stackSizeMb);
   return o;
 }
 
@@ -150,6 +157,8 @@ function random(r: PolicyReader, v: Json): RandomOption {
   return { seed: s.seed as number };
 }
 
+const MOUNT_KINDS = ['host', 'overlay', 'memory', 'file'] as const;
+
 function mounts(r: PolicyReader, v: Json): Record<string, Mountable> {
   const out: Record<string, Mountable> = {};
   for (const [guest, spec] of Object.entries(r.object('mounts', v))) {
@@ -157,24 +166,42 @@ function mounts(r: PolicyReader, v: Json): Record<string, Mountable> {
     // Relative names are preopen names kept verbatim (as with --dir); absolute ones are checked.
     if (guest.startsWith('/')) r.via(path, () => checkGuestPath(guest));
     else if (guest === '') r.bad(path, 'needs a name');
-    const m = r.object(path, spec, ['host', 'readOnly', 'memory', 'quota']);
+    const m = r.object(path, spec, [...MOUNT_KINDS, 'readOnly', 'quota']);
+    const kinds = MOUNT_KINDS.filter((k) => m[k] !== undefined);
+    if (kinds.length !== 1) r.bad(path, 'needs exactly one of "host", "overlay" (host directories), "memory" (a tree) or "file" (text)');
+    const kind = kinds[0]!;
     if (m.readOnly !== undefined && typeof m.readOnly !== 'boolean') r.bad(`${path}.readOnly`, 'must be true or false');
-    if ((m.host === undefined) === (m.memory === undefined)) r.bad(path, 'needs exactly one of "host" (a host directory) or "memory" (a tree)');
-    if (m.host !== undefined) {
-      if (m.quota !== undefined) r.bad(`${path}.quota`, 'applies to memory mounts only');
-      const host = r.hostPath(r.string(`${path}.host`, m.host));
-      try {
-        out[guest] = hostDir(host, { readOnly: m.readOnly === true });
-      } catch (e) {
-        r.bad(`${path}.host`, `cannot be mounted: ${(e as Error).message.replace(/^hostDir: /, '')}`);
-      }
-    } else {
-      if (m.readOnly === true) r.bad(`${path}.readOnly`, 'is not supported for memory mounts');
-      const quota = m.quota === undefined ? undefined : r.object(`${path}.quota`, m.quota, ['bytes', 'files', 'fileBytes']);
-      for (const [k, q] of Object.entries(quota ?? {})) r.number(`${path}.quota.${k}`, q);
+    if (m.readOnly !== undefined && kind !== 'host') r.bad(`${path}.readOnly`, 'applies to "host" mounts only');
+    const quota = m.quota === undefined ? undefined : quotaOf(r, `${path}.quota`, m.quota);
+    if (quota !== undefined && kind === 'file') r.bad(`${path}.quota`, 'does not apply to a file');
+    if (kind === 'file') {
+      if (!guest.startsWith('/')) r.bad(path, 'a file mount needs an absolute path');
+      out[guest] = file(r.string(`${path}.file`, m.file));
+    } else if (kind === 'memory') {
       const tree = memoryTree(r, `${path}.memory`, m.memory);
-      out[guest] = r.via(`${path}.memory`, () => memoryFs(tree, quota === undefined ? {} : { quota: quota as Record<string, number> }));
+      out[guest] = r.via(`${path}.memory`, () => memoryFs(tree, quota === undefined ? {} : { quota }));
+    } else {
+      const host = r.hostPath(r.string(`${path}.${kind}`, m[kind]));
+      let fs: HostFileSystem;
+      try {
+        fs = hostDir(host, { readOnly: kind === 'overlay' || m.readOnly === true });
+      } catch (e) {
+        r.bad(`${path}.${kind}`, `cannot be mounted: ${(e as Error).message.replace(/^hostDir: /, '')}`);
+      }
+      out[guest] = kind === 'overlay' ? overlay(fs, quota === undefined ? {} : { quota })
+        : quota === undefined ? fs : withQuota(fs, quota);
     }
+  }
+  return out;
+}
+
+function quotaOf(r: PolicyReader, path: string, v: Json): QuotaOptions {
+  const q = r.object(path, v, ['bytes', 'files', 'fileBytes']);
+  const out: QuotaOptions = {};
+  for (const k of ['bytes', 'files', 'fileBytes'] as const) {
+    const x = q[k];
+    if (x === undefined) continue;
+    out[k] = typeof x === 'string' && k !== 'files' ? r.via(`${path}.${k}`, () => parseSize(k, x)) : r.number(`${path}.${k}`, x);
   }
   return out;
 }

@@ -41,11 +41,15 @@ export function parseCount(flag: string, text: string): number {
   return n;
 }
 
-/** A non-negative number of milliseconds (fractions allowed). */
-export function parseMs(flag: string, text: string): number {
+/** A non-negative number (fractions allowed) of `unit`. */
+export function parseNumber(flag: string, text: string, unit: string): number {
   const n = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : NaN;
-  if (!Number.isFinite(n)) usage(`${flag}: expected a non-negative number of milliseconds, got ${JSON.stringify(text)}`);
+  if (!Number.isFinite(n)) usage(`${flag}: expected a non-negative number of ${unit}, got ${JSON.stringify(text)}`);
   return n;
+}
+
+export function parseMs(flag: string, text: string): number {
+  return parseNumber(flag, text, 'milliseconds');
 }
 
 function parseDate(flag: string, text: string): Date {
@@ -92,7 +96,11 @@ export function parseRandom(text: string): RandomOption {
 }
 
 export interface DirSpec {
+  /** 'dir': the host directory itself; 'overlay': a copy-on-write view of it; 'memory': empty, in memory. */
+  kind: 'dir' | 'overlay' | 'memory';
+  /** The host directory ('' for memory). */
   host: string;
+  /** The preopen name the guest sees. */
   guest: string;
   readOnly: boolean;
 }
@@ -103,15 +111,25 @@ export interface DirSpec {
  * verbatim: wasi-libc resolves the guest's relative paths against them and some guests look a
  * preopen up by its exact name. Absolute names are normalised ("/d/./" → "/d").
  */
-export function parseDir(flag: string, text: string, readOnly: boolean): DirSpec {
+export function parseDir(flag: string, text: string, readOnly: boolean, kind: 'dir' | 'overlay' = 'dir'): DirSpec {
   const cut = text.indexOf('::');
   const host = cut < 0 ? text : text.slice(0, cut);
   const guest = cut < 0 ? host : text.slice(cut + 2);
   if (host === '' || guest === '') usage(`${flag}: expected HOST[::GUEST], got ${JSON.stringify(text)}`);
-  if (!guest.startsWith('/')) return { host, guest, readOnly };
+  return { kind, host, guest: guestName(flag, guest, cut < 0 ? '; name one with HOST::GUEST' : ''), readOnly };
+}
+
+/** GUEST for --memfs: a fresh in-memory directory. */
+export function parseMemfs(text: string): DirSpec {
+  if (text === '') usage('--memfs: expected a guest name such as /tmp');
+  return { kind: 'memory', host: '', guest: guestName('--memfs', text, ''), readOnly: false };
+}
+
+function guestName(flag: string, guest: string, hint: string): string {
+  if (!guest.startsWith('/')) return guest;
   const parts = guest.split('/').filter((p) => p !== '' && p !== '.');
-  if (parts.includes('..')) usage(`${flag}: the guest path ${JSON.stringify(guest)} must not contain ".."${cut < 0 ? '; name one with HOST::GUEST' : ''}`);
-  return { host, guest: '/' + parts.join('/'), readOnly };
+  if (parts.includes('..')) usage(`${flag}: the guest path ${JSON.stringify(guest)} must not contain ".."${hint}`);
+  return '/' + parts.join('/');
 }
 
 /** NAME=VALUE sets a variable; NAME alone copies it from `hostEnv` (omitted when unset there). */

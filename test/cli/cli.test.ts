@@ -128,6 +128,17 @@ describe('warden run: directories', () => {
     assert.equal(existsSync(join(ro, 'out.txt')), false);
   });
 
+  test('--overlay lets the guest write while the host directory stays untouched; --memfs is scratch space', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'keep.txt'), 'k');
+    const r = warden(['run', '--overlay', `${dir}::/w`, g.writer!]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(existsSync(join(dir, 'out.txt')), false);
+    const listed = warden(['run', '--overlay', `${dir}::/w`, hello, '/w']);
+    assert.match(listed.stdout, /\/w:\n {2}keep\.txt\n$/);
+    assert.equal(warden(['run', '--memfs', '/tmp', g.writer!]).status, 0);
+  });
+
   test('a missing --dir is one usage line', () => {
     const r = warden(['run', '--dir', '/nonexistent/dir', hello]);
     assert.equal(r.status, 2);
@@ -334,6 +345,22 @@ describe('warden run --policy', () => {
     assert.match(mem.stdout, /\/mem:\n {2}seeded\.txt\n {2}sub\n$/);
     assert.equal(warden(['run', '--policy', policy, g.clock!]).status, 9);
     assert.equal(warden(['run', '--policy', policy, '--clock', 'frozen:1970-01-01T00:00:10Z', g.clock!]).status, 10);
+  });
+
+  test('policy overlay, file and quota mounts', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'lower'));
+    const policy = join(dir, 'policy.json');
+    writeFileSync(policy, JSON.stringify({
+      mounts: { '/w': { overlay: 'lower' }, '/etc/app.json': { file: '{}' }, '/q': { memory: {}, quota: { bytes: 4 } } },
+    }));
+    assert.equal(warden(['run', '--policy', policy, g.writer!]).status, 0, 'the first mount (/w, an overlay) is writable');
+    assert.equal(existsSync(join(dir, 'lower', 'out.txt')), false);
+    assert.match(warden(['run', '--policy', policy, hello, '/etc']).stdout, /\/etc:\n {2}app\.json\n$/);
+    // "written\n" is 8 bytes: over the 4-byte quota of the memory mount.
+    writeFileSync(policy, JSON.stringify({ mounts: { '/q': { memory: {}, quota: { bytes: 4 } } } }));
+    const quota = warden(['run', '--policy', policy, g.writer!]);
+    assert.ok(quota.status === 51 || quota.status === 19, `EDQUOT (19) or ENOSPC (51) expected, got ${quota.status}`);
   });
 
   test('policy limits apply', () => {

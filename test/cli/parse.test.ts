@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCommandLine, type RunArgs } from '../../src/cli/parse.js';
-import { CliUsageError, parseClock, parseDir, parseSize } from '../../src/cli/values.js';
+import { CliUsageError, parseClock, parseDir, parseMemfs, parseSize } from '../../src/cli/values.js';
 
 function runArgs(argv: string[], env: Record<string, string> = {}): RunArgs {
   const c = parseCommandLine(['run', ...argv], env);
@@ -28,9 +28,9 @@ describe('warden command line', () => {
   test('--flag=value and --flag value are the same; repeatable flags accumulate', () => {
     const a = runArgs(['--dir=/a', '--dir', '/b::/c', '--dir-ro', 'd', '--env=K=v=w', '--env', 'HOME', 'm'], { HOME: '/h' });
     assert.deepEqual(a.dirs, [
-      { host: '/a', guest: '/a', readOnly: false },
-      { host: '/b', guest: '/c', readOnly: false },
-      { host: 'd', guest: 'd', readOnly: true },
+      { kind: 'dir', host: '/a', guest: '/a', readOnly: false },
+      { kind: 'dir', host: '/b', guest: '/c', readOnly: false },
+      { kind: 'dir', host: 'd', guest: 'd', readOnly: true },
     ]);
     assert.deepEqual(a.env, [['K', 'v=w'], ['HOME', '/h']]);
   });
@@ -90,8 +90,8 @@ describe('flag values', () => {
   });
 
   test('--dir guest names: as written when relative (like wasmtime), normalised when absolute', () => {
-    assert.deepEqual(parseDir('--dir', '/srv/data', false), { host: '/srv/data', guest: '/srv/data', readOnly: false });
-    assert.deepEqual(parseDir('--dir', '/srv/data/::/d/./', true), { host: '/srv/data/', guest: '/d', readOnly: true });
+    assert.deepEqual(parseDir('--dir', '/srv/data', false), { kind: 'dir', host: '/srv/data', guest: '/srv/data', readOnly: false });
+    assert.deepEqual(parseDir('--dir', '/srv/data/::/d/./', true), { kind: 'dir', host: '/srv/data/', guest: '/d', readOnly: true });
     assert.equal(parseDir('--dir', '.', false).guest, '.');
     assert.equal(parseDir('--dir', './a', false).guest, './a');
     assert.equal(parseDir('--dir', '/tmp/x::fs-tests.dir', false).guest, 'fs-tests.dir');
@@ -101,5 +101,10 @@ describe('flag values', () => {
     assert.throws(() => parseDir('--dir', '::/g', false), /HOST\[::GUEST\]/);
     assert.throws(() => parseDir('--dir', 'x::', false), /HOST\[::GUEST\]/);
   });
-});
+
+  test('--overlay and --memfs', () => {
+    assert.deepEqual(parseDir('--overlay', 'src::/src', false, 'overlay'), { kind: 'overlay', host: 'src', guest: '/src', readOnly: false });
+    assert.deepEqual(parseMemfs('/tmp/'), { kind: 'memory', host: '', guest: '/tmp', readOnly: false });
+    assert.throws(() => parseMemfs('/a/../tmp'), /--memfs: .*must not contain/);
+  });
 });

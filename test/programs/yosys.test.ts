@@ -34,17 +34,14 @@ test('yosys synthesizes a Verilog counter to a JSON netlist in a memory mount', 
   const hostStderr = fstatSync(2);
   const tmp = memoryFs();
   const work = memoryFs({ 'counter.v': COUNTER_V });
-  const started = performance.now();
   const result = await run(wasm, {
     args: SYNTH_ARGS,
     stdout: 'capture',
     stderr: 'capture',
     mounts: { '/share': memoryFs(share), '/tmp': tmp, '/work': work },
   });
-  const ms = performance.now() - started;
   assert.equal(result.outcome, 'exited', String(result.error));
   assert.equal(result.exitCode, 0, text(result.stderr));
-  assert.ok(ms < 20_000, `yosys took ${ms.toFixed(0)} ms`);
 
   // The log survives ABC's stdio shuffle: lines written after it reach captured stdout.
   const log = text(result.stdout);

@@ -30,8 +30,15 @@ export class HostDirHandle extends HostHandle implements DirHandle {
     super(fs, fd);
   }
 
-  /** The host path naming child `name` of this directory. */
+  /**
+   * The host path naming child `name` of this directory. The kernel only ever passes single
+   * validated names; checking again here keeps a bug in any layer above (a wrapper building
+   * names) from turning into "a/../../x" on the host. Costs a few nanoseconds.
+   */
   at(name: string): string {
+    if (name.length === 0 || name === '.' || name === '..' || name.indexOf('/') !== -1 || name.indexOf('\0') !== -1) {
+      fail(Errno.INVAL);
+    }
     return this.hostPath === null ? `/proc/self/fd/${this.fd}/${name}` : `${this.self()}/${name}`;
   }
 

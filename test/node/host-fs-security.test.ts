@@ -52,6 +52,25 @@ describe('symlinks are never followed by the filesystem', () => {
     assert.equal(root.readlink('rel-dir'), '../outside', 'relative targets are verbatim');
   });
 
+  it('names that are not a single component are refused, whatever layer passes them', () => {
+    const { mount } = world();
+    nfs.mkdirSync(`${mount}/sub`);
+    const root = hostDir(mount).openRoot();
+    const sub = root.openDir('sub');
+    for (const bad of ['', '.', '..', '../outside', 'sub/../..', '/etc/passwd', 'a\0b']) {
+      throwsErrno(() => sub.statAt(bad), Errno.INVAL, `statAt ${JSON.stringify(bad)}`);
+      throwsErrno(() => sub.open(bad, READ), Errno.INVAL);
+      throwsErrno(() => sub.openDir(bad), Errno.INVAL);
+      throwsErrno(() => sub.readlink(bad), Errno.INVAL);
+      throwsErrno(() => sub.mkdir(bad), Errno.INVAL);
+      throwsErrno(() => sub.unlink(bad), Errno.INVAL);
+      throwsErrno(() => sub.rename('x', root, bad), Errno.INVAL);
+      throwsErrno(() => sub.link('x', root, bad), Errno.INVAL);
+      throwsErrno(() => sub.symlink('x', bad), Errno.INVAL);
+      throwsErrno(() => sub.setTimesAt(bad, 1n, 1n), Errno.INVAL);
+    }
+  });
+
   it('mutations through symlink entries act on the link, never on its target', () => {
     const { mount, outside } = world();
     nfs.symlinkSync(outside, `${mount}/out`);

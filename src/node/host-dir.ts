@@ -107,14 +107,14 @@ export class HostDirHandle extends HostHandle implements DirHandle {
    * null when the name exists (symlinks included).
    */
   private createNew(p: string, flags: number, directory: boolean): Handle | null {
-    if (directory) {
-      // "name/" with O_CREAT: EEXIST if the name exists, else EISDIR (as memoryFs and Linux).
-      if (nfs.lstatSync(p, { throwIfNoEntry: false }) !== undefined) return null;
-      fail(Errno.ISDIR);
-    }
     let fd: number;
     try {
-      fd = nfs.openSync(p, flags | C.O_CREAT | C.O_EXCL | (directory ? C.O_DIRECTORY : 0) | O_SAFE, 0o666);
+      if (directory) {
+        // "name/" with O_CREAT: EEXIST if the name exists, else EISDIR (as memoryFs and Linux).
+        if (nfs.lstatSync(p, { throwIfNoEntry: false }) !== undefined) return null;
+        fail(Errno.ISDIR);
+      }
+      fd = nfs.openSync(p, flags | C.O_CREAT | C.O_EXCL | O_SAFE, 0o666);
     } catch (e) {
       if (errCode(e) === 'EEXIST') return null;
       rethrow(e);

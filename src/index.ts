@@ -14,3 +14,10 @@ export type { RandomOption } from './time/random.js';
 export * from './fs/index.js';
 export { hostDir } from './node/host-fs.js';
 export { WASI, type WASIOptions } from './node/wasi-compat.js';
+// Engines: tenant pool, plugins, host functions, JSON policy.
+export { Pool, PoolFullError, type PoolOptions } from './node/pool.js';
+export { loadPlugin, PluginExited, type Plugin, type PluginOptions, type PluginValue } from './node/plugin.js';
+export { hostBytes, HostFunctionError } from './node/host-functions.js';
+export type { HostFunction, BytesHostFunction, HostImports } from './run/options.js';
+export { loadPolicy } from './node/policy.js';
+export { mergeOptions, type PolicyEnvironment } from './run/policy.js';

@@ -50,7 +50,8 @@ Capabilities (nothing else is granted; mounts and --env may be repeated):
   --stdin FILE             the guest's stdin reads FILE ("-": Warden's stdin, even a
                            terminal). Default: Warden's own stdin, read to its end before
                            the guest starts; if it is a terminal the guest reads an empty
-                           stdin (end of file) instead of waiting for you to type.
+                           stdin (end of file) instead of waiting for you to type, and it
+                           is not read at all if the module cannot read (no fd_read).
                            The guest writes to Warden's own stdout and stderr.
 
 Limits (BYTES take the suffixes K, M, G, T in powers of 1024, e.g. 64M):

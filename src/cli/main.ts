@@ -5,6 +5,7 @@ import { run } from '../node/run.js';
 import { WardenUsageError } from '../run/errors.js';
 import { exitStatusFor, resultToJSON, type RunResult } from '../run/result.js';
 import { MAIN_HELP, RUN_HELP } from './help.js';
+import { importsFdRead } from './module-imports.js';
 import { buildRunOptions } from './options.js';
 import { parseCommandLine, type RunArgs } from './parse.js';
 import { loadPolicy } from './policy.js';
@@ -43,7 +44,7 @@ async function runCommand(a: RunArgs): Promise<number> {
   const module = readModule(a.module);
   const policy = a.policy === undefined ? undefined : loadPolicy(a.policy);
   const { options, ownStdin: stdinMode } = buildRunOptions(a, policy);
-  if (stdinMode !== 'no') options.stdin = await ownStdin(stdinMode);
+  if (stdinMode === 'always' || (stdinMode === 'auto' && importsFdRead(module))) options.stdin = await ownStdin(stdinMode);
   const trace = a.trace ? openTrace(a.traceFile) : undefined;
   if (trace !== undefined) options.trace = (line) => trace.line(line);
   let result: RunResult;

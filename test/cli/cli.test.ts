@@ -1,7 +1,8 @@
 // End-to-end tests of the `warden` command: each test spawns `node bin/warden.js ...`.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -70,6 +71,16 @@ describe('warden run: arguments, environment, stdio', () => {
     const r = warden(['run', g.cat!], { input });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, input.toString());
+  });
+
+  test('a module without fd_read does not wait for a stdin that never closes', async () => {
+    // hello.wasm never reads stdin (no fd_read import); the pipe stays open until it exits.
+    const child = spawn(process.execPath, [bin, 'run', hello, 'x'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const timer = setTimeout(() => child.kill(), 10_000);
+    const [code] = await once(child, 'exit') as [number | null];
+    clearTimeout(timer);
+    child.stdin.destroy();
+    assert.equal(code, 1, 'hello exits 1 when it cannot list "x"; null means it hung and was killed');
   });
 
   test('--stdin with a missing file is a usage error', () => {

@@ -48,7 +48,7 @@ export function buildRunOptions(a: RunArgs, policy: RunOptions = {}): CliRunOpti
     const mounts: Record<string, Mountable> = { ...(policy.mounts ?? {}) };
     const fromFlags = new Set<string>();
     for (const d of a.dirs) {
-      if (fromFlags.has(d.guest)) usage(`${FLAG[d.kind]}: guest path ${d.guest} is mounted twice`);
+      if (fromFlags.has(d.guest)) usage(`${flagOf(d)}: guest path ${d.guest} is mounted twice`);
       fromFlags.add(d.guest);
       mounts[d.guest] = mountFor(d);
     }
@@ -74,11 +74,13 @@ function readableFile(flag: string, path: string): string {
   return path;
 }
 
-const FLAG = { dir: '--dir', overlay: '--overlay', memory: '--memfs' } as const;
+function flagOf(d: DirSpec): string {
+  return d.kind === 'memory' ? '--memfs' : d.kind === 'overlay' ? '--overlay' : d.readOnly ? '--dir-ro' : '--dir';
+}
 
 function mountFor(d: DirSpec): Mountable {
   if (d.kind === 'memory') return memoryFs();
-  const flag = d.kind === 'overlay' ? FLAG.overlay : d.readOnly ? '--dir-ro' : FLAG.dir;
+  const flag = flagOf(d);
   let host: HostFileSystem;
   try {
     // An overlay never writes to its lower layer; mounting that read-only makes it certain.

@@ -126,3 +126,21 @@ test('flite cannot write outside its mounts or into a read-only mount', async ()
     rmSync(roDir, { recursive: true, force: true });
   }
 });
+
+test('flite writes the same WAV into a memory mount in every isolation mode', async () => {
+  // worker and process runs ship the mount to another thread/process and its changes back.
+  for (const isolation of ['worker', 'process'] as const) {
+    const out = memoryFs();
+    const result = await run(flite, {
+      args: ['flite', '-t', SENTENCE, '-o', '/out/hello.wav'],
+      stdout: 'capture',
+      stderr: 'capture',
+      mounts: { '/out': out },
+      isolation,
+    });
+    assert.equal(result.outcome, 'exited', `${isolation}: ${String(result.error)}`);
+    assert.equal(result.exitCode, 0);
+    assert.equal(text(result.stderr), '');
+    assert.equal(sha256(out.readFile('hello.wav')), 'c00ab4e79775a8f13338a81eecb1f9b36589dcf74a5bd238b7b9e9ee9bd881c8', isolation);
+  }
+});

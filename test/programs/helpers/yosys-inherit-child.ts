@@ -1,11 +1,9 @@
-// Child process for the yosys host-stdio tests. Yosys moves fds 1 and 2 away with fd_renumber
+// Child process for the yosys host-stdio test. Yosys moves fds 1 and 2 away with fd_renumber
 // around its embedded ABC and closes the saved copies afterwards; under node:wasi that closes
-// this process's real stdout and stderr. The guest gets the host's own stdio here, then this
-// process must still be able to print on both.
-//
-//   node yosys-inherit-child.js run   -> Warden's run() with stdout/stderr 'inherit'
-//   node yosys-inherit-child.js wasi  -> the node:wasi drop-in with node:wasi's defaults
-//                                        (host fds 0-2) and host directories as preopens
+// this process's real stdout and stderr. The guest gets the host's own stdio here, twice, and
+// after each run this process must still be able to print on both:
+//   1. Warden's run() with stdout/stderr 'inherit';
+//   2. the node:wasi drop-in with node:wasi's defaults (host fds 0-2), host dirs as preopens.
 
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,19 +20,20 @@ function writeTree(dir: string, tree: Tree): void {
   }
 }
 
-const mode = process.argv[2];
 const share = await yosysShareTree();
-let summary: string;
 
-if (mode === 'run') {
+{
   const result = await run(yosysWasm(), {
     args: SYNTH_ARGS,
     stdout: 'inherit',
     stderr: 'inherit',
     mounts: { '/share': memoryFs(share), '/tmp': memoryFs(), '/work': memoryFs({ 'counter.v': COUNTER_V }) },
   });
-  summary = `outcome=${result.outcome} exit=${result.exitCode}`;
-} else if (mode === 'wasi') {
+  process.stdout.write(`HOST-STDOUT-ALIVE run() outcome=${result.outcome} exit=${result.exitCode}\n`);
+  process.stderr.write('HOST-STDERR-ALIVE run()\n');
+}
+
+{
   const root = mkdtempSync(join(tmpdir(), 'warden-yosys-'));
   try {
     writeTree(join(root, 'share'), share);
@@ -48,12 +47,10 @@ if (mode === 'run') {
       preopens: { '/share': join(root, 'share'), '/tmp': join(root, 'tmp'), '/work': join(root, 'work') },
     });
     const instance = await WebAssembly.instantiate(await WebAssembly.compile(yosysWasm()), wasi.getImportObject());
-    summary = `exit=${wasi.start(instance)}`;
+    const exit = wasi.start(instance);
+    process.stdout.write(`HOST-STDOUT-ALIVE WASI exit=${exit}\n`);
+    process.stderr.write('HOST-STDERR-ALIVE WASI\n');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-} else {
-  throw new Error(`unknown mode ${mode}`);
 }
-process.stdout.write(`HOST-STDOUT-ALIVE ${summary}\n`);
-process.stderr.write('HOST-STDERR-ALIVE\n');

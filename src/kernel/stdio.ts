@@ -31,15 +31,19 @@ export class BytesInput implements InputStream {
   available(): number { return this.data.length - this.pos; }
 }
 
+const EMPTY = new Uint8Array(0);
+
 /** Keeps everything written, in chunks joined on demand. */
 export class CaptureOutput implements OutputStream {
   private chunks: Uint8Array[] = [];
   private size = 0;
-  // Small writes are gathered into one growing buffer to avoid an allocation per line.
-  private tail = new Uint8Array(4096);
+  // Small writes are gathered into one buffer to avoid an allocation per line. It is made on
+  // the first write: most runs never write to stderr, and a short run's cost is mostly setup.
+  private tail = EMPTY;
   private tailLen = 0;
   write(src: Uint8Array): void {
     const n = src.length;
+    if (this.tail === EMPTY) this.tail = new Uint8Array(4096);
     if (this.tailLen + n <= this.tail.length) {
       this.tail.set(src, this.tailLen);
       this.tailLen += n;

@@ -31,10 +31,10 @@ Capabilities (nothing else is granted; mounts and --env may be repeated):
   --dir-ro HOST[::GUEST]   mount it read-only (changes fail with EROFS or EPERM)
   --overlay HOST[::GUEST]  mount a copy-on-write view of HOST: the guest may change it,
                            changes stay in memory and HOST is never modified
-  --memfs GUEST            mount an empty in-memory directory (gone after the run)
                            GUEST is the name the guest sees (default: HOST as written), as
                            in wasmtime: a relative name like "data" or "." serves the
                            guest's relative paths (its working directory is "/").
+  --memfs GUEST            mount an empty in-memory directory (gone after the run)
   --env NAME=VALUE         set a guest environment variable (the host's are not passed)
   --env NAME               copy NAME from Warden's environment (nothing if it is unset)
   --clock SPEC             the guest's clocks:
@@ -78,7 +78,8 @@ Diagnostics:
   --trace-file FILE        write those lines to FILE instead (implies --trace)
   --report FILE            write the run's result as JSON: outcome (exited, trapped,
                            rejected, timeout, aborted, limit), exitCode, error,
-                           denials, durationMs, memoryPeakBytes
+                           denials, durationMs, memoryPeakBytes, fuelUsed (with --fuel);
+                           not written when Warden exits with 2 or 70 (no run happened)
   -h, --help               show this help
 
 Exit status:

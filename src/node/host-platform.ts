@@ -27,9 +27,21 @@ export function hostPlatform(): HostPlatform {
   return cached;
 }
 
+/** For tests: run the probes again, uncached. */
+export function probeHostPlatform(writable = true): HostPlatform {
+  return writable ? probe() : probeWithoutWriting();
+}
+
+const NONE: HostPlatform = { procFd: false, oPath: 0 };
+
 function probe(): HostPlatform {
-  if (process.platform !== 'linux') return { procFd: false, oPath: 0 };
-  const dir = nfs.mkdtempSync(join(tmpdir(), 'warden-probe-'));
+  if (process.platform !== 'linux') return NONE;
+  let dir: string;
+  try {
+    dir = nfs.mkdtempSync(join(tmpdir(), 'warden-probe-'));
+  } catch {
+    return probeWithoutWriting();
+  }
   let fd = -1;
   try {
     nfs.mkdirSync(`${dir}/d`);
@@ -47,21 +59,41 @@ function probe(): HostPlatform {
     } finally {
       nfs.renameSync(moved, dir);
     }
-    return { procFd, oPath: procFd ? probeOPath(fd) : 0 };
+    return { procFd, oPath: procFd ? probeOPath(fd, 'd') : 0 };
   } catch {
-    return { procFd: false, oPath: 0 };
+    return NONE;
   } finally {
     if (fd >= 0) nfs.closeSync(fd);
     nfs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
+/**
+ * No writable temp dir (read-only /tmp): check only that /proc/self/fd/<fd>/. is the directory
+ * the fd holds. This cannot tell a magic link from a plain path symlink (which the rename test
+ * above does), but Linux procfs always provides magic links.
+ */
+function probeWithoutWriting(): HostPlatform {
+  let fd = -1;
+  try {
+    fd = nfs.openSync('/', C.O_RDONLY | C.O_DIRECTORY);
+    const viaProc = nfs.lstatSync(`/proc/self/fd/${fd}/.`, { bigint: true });
+    const real = nfs.fstatSync(fd, { bigint: true });
+    const procFd = viaProc.ino === real.ino && viaProc.dev === real.dev;
+    return { procFd, oPath: procFd ? probeOPath(fd, '.') : 0 };
+  } catch {
+    return NONE;
+  } finally {
+    if (fd >= 0) nfs.closeSync(fd);
+  }
+}
+
 /** An O_PATH fd cannot be read (EBADF) where a plain directory fd reports EISDIR. */
-function probeOPath(dirFd: number): number {
+function probeOPath(dirFd: number, child: string): number {
   if (!O_PATH_ARCHES.has(process.arch)) return 0;
   let p = -1;
   try {
-    p = nfs.openSync(`/proc/self/fd/${dirFd}/d`, O_PATH_GENERIC | C.O_NOFOLLOW | C.O_DIRECTORY);
+    p = nfs.openSync(`/proc/self/fd/${dirFd}/${child}`, O_PATH_GENERIC | C.O_NOFOLLOW | C.O_DIRECTORY);
     nfs.readSync(p, Buffer.alloc(1), 0, 1, 0);
     return 0;
   } catch (e) {

@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import { Errno, FileType } from '../../src/abi/constants.js';
 import type { FileHandle, Handle } from '../../src/fs/types.js';
 import { hostDir, hostDirWithPlatform } from '../../src/node/host-fs.js';
+import { probeHostPlatform } from '../../src/node/host-platform.js';
 import { RDWR, READ, opts, openFds, removeDir, tempDir, text, throwsErrno } from './host-fs-helpers.js';
 
 const dirs: string[] = [];
@@ -305,5 +306,12 @@ describe('platforms without /proc/self/fd', () => {
     hostDirWithPlatform(mount, { allowUnsafePlatform: true }, NO_PROC);
     const w = await got;
     assert.match(w.message, /no \/proc\/self\/fd.*race/);
+  });
+});
+
+describe('platform probe', () => {
+  it('detects /proc/self/fd magic links and O_PATH on this Linux host, with or without a writable tmp', () => {
+    assert.deepEqual(probeHostPlatform(true), { procFd: true, oPath: 0o10000000 });
+    assert.deepEqual(probeHostPlatform(false), { procFd: true, oPath: 0o10000000 });
   });
 });

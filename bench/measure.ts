@@ -1,7 +1,7 @@
 // Side-by-side timing: Warden and node:wasi iterations are interleaved in one process, and the
 // order inside each pair alternates (W N, N W, ...) so that drift (thermal, GC pressure, page
 // cache, a teammate's job on the shared cores) falls on both sides alike.
-import { summarize, type Summary } from './stats.js';
+import { quantile, summarize, type Summary } from './stats.js';
 
 export type Job = () => Promise<unknown> | unknown;
 
@@ -16,7 +16,12 @@ export interface PairOptions {
   budgetMs?: number;
 }
 
-export interface PairResult { warden: Summary; node: Summary }
+export interface PairResult {
+  warden: Summary;
+  node: Summary;
+  /** Median of the per-pair ratios warden/node: robust to drift between pairs. */
+  pairedRatio: number;
+}
 
 async function timeBatch(job: Job, batch: number): Promise<number> {
   const t0 = performance.now();
@@ -43,7 +48,8 @@ export async function measurePair(warden: Job, node: Job, o: PairOptions): Promi
     }
     if (o.budgetMs !== undefined && i >= 4 && performance.now() - started > o.budgetMs) break;
   }
-  return { warden: summarize(w), node: summarize(n) };
+  const ratios = w.map((x, i) => x / n[i]!);
+  return { warden: summarize(w), node: summarize(n), pairedRatio: quantile(ratios, 0.5) };
 }
 
 /** Time one side only (a Warden-only row, e.g. an engine comparison). */

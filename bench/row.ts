@@ -13,4 +13,6 @@ export interface Row {
   wardenP90?: number;
   nodeP10?: number;
   nodeP90?: number;
+  /** Median of per-pair ratios (each Warden iteration over the node:wasi one next to it). */
+  pairedRatio?: number;
 }

@@ -4,12 +4,12 @@
 //
 //   node dist/bench/run.js [--only ID[,ID...]] [--no-write]
 import { existsSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Case } from './case.js';
 import { cleanupScratch, repoRoot } from './env.js';
 import { ioCases } from './cases-io.js';
-import { measurePair } from './measure.js';
+import { measurePair, type PairResult } from './measure.js';
 import type { Row } from './row.js';
 import { sysCases } from './cases-sys.js';
 import { ratioOf, renderTable, verdict } from './table.js';
@@ -28,13 +28,18 @@ function parseArgs(argv: string[]): { only: string[] | null; write: boolean } {
 }
 
 async function runCase(c: Case): Promise<Row> {
-  const jobs = await c.prepare();
-  const r = await measurePair(jobs.warden, jobs.node, c.opts);
+  let r: PairResult;
+  if (c.measure) r = await c.measure();
+  else {
+    const jobs = await c.prepare!();
+    r = await measurePair(jobs.warden, jobs.node, c.opts);
+  }
   const k = c.unit === 'µs' ? 1000 : 1;
   return {
     name: c.name, unit: c.unit, target: c.target,
     warden: r.warden.median * k, wardenP10: r.warden.p10 * k, wardenP90: r.warden.p90 * k,
     node: r.node.median * k, nodeP10: r.node.p10 * k, nodeP90: r.node.p90 * k,
+    pairedRatio: r.pairedRatio,
   };
 }
 
@@ -51,6 +56,7 @@ async function extraRows(file: string, exportName: string): Promise<Row[]> {
 async function main(): Promise<void> {
   const { only, write } = parseArgs(process.argv.slice(2));
   const started = performance.now();
+  const loadBefore = loadavg()[0]!;
   const cases = [...sysCases(), ...ioCases()].filter((c) => only === null || only.some((o) => c.id.startsWith(o)));
   const rows: Row[] = [];
   try {
@@ -74,11 +80,14 @@ async function main(): Promise<void> {
     '',
     'Produced by `npm run bench` (`node dist/bench/run.js`). Warden and `node:wasi` run the same',
     'compiled module in one process, iterations interleaved; medians with p10–p90 in brackets;',
-    'ratio = Warden / node:wasi (lower is better).',
+    'ratio = Warden median / node:wasi median (lower is better; pass/fail uses it); paired ratio =',
+    'median over iterations of Warden\'s time / the node:wasi time measured next to it.',
     '',
     renderTable(rows),
     '',
-    `Machine: ${machine}. Whole run: ${seconds.toFixed(0)} s.`,
+    `Machine: ${machine}. Whole run: ${seconds.toFixed(0)} s. 1-minute load average ` +
+      `${loadBefore.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end (other work on the machine ` +
+      'widens the spreads; interleaving keeps it from favouring either side).',
     '',
   ].join('\n');
   console.log(text);

@@ -1,0 +1,113 @@
+// Loads a built fixture (fixtures/wasm/<name>.wasm) and runs it through the public API, on a
+// mount of each available kind, so every conformance family runs against memoryFs and hostDir.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as warden from '../../src/index.js';
+import type { RunOptions, RunResult } from '../../src/index.js';
+import type { FileSystem } from '../../src/fs/types.js';
+
+/** Path of a built fixture; `name` may include a subfolder, e.g. 'redteam/escape'. */
+export function fixturePath(name: string): string {
+  // dist/test/helpers/guest.js -> repository root is three levels up.
+  return fileURLToPath(new URL(`../../../fixtures/wasm/${name}.wasm`, import.meta.url));
+}
+
+export type Files = Record<string, string>;
+
+export interface MountKind {
+  readonly kind: 'memory' | 'host';
+  /** A fresh filesystem seeded with `files`; `cleanup` removes whatever it left on the host. */
+  make(files: Files): { fs: FileSystem; cleanup(): void };
+}
+
+const memoryKind: MountKind = {
+  kind: 'memory',
+  make: (files) => ({ fs: warden.memoryFs(files), cleanup: () => {} }),
+};
+
+const hostKind: MountKind = {
+  kind: 'host',
+  make(files) {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-conf-'));
+    for (const [name, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), content);
+    }
+    const hostDir = (warden as { hostDir?: (path: string) => FileSystem }).hostDir;
+    if (typeof hostDir !== 'function') throw new Error('hostDir is not available');
+    return { fs: hostDir(dir), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  },
+};
+
+/** The mount kinds this build offers: memoryFs always, hostDir once it exists. */
+export function mountKinds(): MountKind[] {
+  const hasHost = typeof (warden as { hostDir?: unknown }).hostDir === 'function';
+  return hasHost ? [memoryKind, hostKind] : [memoryKind];
+}
+
+export interface GuestRun extends RunResult {
+  /** Captured stdout as text. */
+  out: string;
+  /** Captured stderr as text. */
+  err: string;
+}
+
+export interface GuestOptions extends Omit<RunOptions, 'args' | 'mounts'> {
+  /** Arguments after argv[0] (argv[0] is the guest's name). */
+  args?: string[];
+  /** Seed files for the /sandbox mount; no mount at all when left out. */
+  files?: Files;
+  /** The kind of filesystem behind /sandbox (default memoryFs). */
+  mount?: MountKind;
+}
+
+const decoder = new TextDecoder();
+
+/** Runs fixture `name` with stdout/stderr captured and a /sandbox mount built from `files`. */
+export async function runGuest(name: string, options: GuestOptions = {}): Promise<GuestRun> {
+  const { args = [], files, mount = memoryKind, ...rest } = options;
+  const made = files ? mount.make(files) : undefined;
+  try {
+    const result = await warden.run(fixturePath(name), {
+      stdout: 'capture',
+      stderr: 'capture',
+      ...rest,
+      args: [name, ...args],
+      mounts: made ? { '/sandbox': made.fs } : {},
+    });
+    return { ...result, out: decoder.decode(result.stdout ?? new Uint8Array()), err: decoder.decode(result.stderr ?? new Uint8Array()) };
+  } finally {
+    made?.cleanup();
+  }
+}
+
+/** The FAIL lines a self-checking guest printed. */
+export function failures(r: GuestRun): string[] {
+  return r.out.split('\n').filter((line) => line.startsWith('FAIL'));
+}
+
+/**
+ * Asserts that a self-checking guest (fixtures/c/check.h) ran every check and passed:
+ * exited with 0 and printed "PASS N checks" with N >= minChecks. On failure the message lists
+ * the FAIL lines, so a broken syscall is named in the test output.
+ */
+export function assertPassed(r: GuestRun, minChecks = 1): void {
+  const fails = failures(r);
+  const detail = `outcome=${r.outcome} exit=${r.exitCode} ${r.error ? `error=${String(r.error)}` : ''}\n` +
+    (fails.length > 0 ? fails.join('\n') : r.out.split('\n').slice(-5).join('\n')) + (r.err ? `\nstderr: ${r.err}` : '');
+  assert.equal(r.outcome, 'exited', detail);
+  assert.deepEqual(fails, [], detail);
+  assert.equal(r.exitCode, 0, detail);
+  const m = /^PASS (\d+) checks$/m.exec(r.out);
+  assert.ok(m, `no PASS line\n${detail}`);
+  assert.ok(Number(m[1]) >= minChecks, `only ${m[1]} checks ran, expected at least ${minChecks}`);
+}
+
+/** The value of an "info KEY VALUE" line a guest printed. */
+export function info(r: GuestRun, key: string): string | undefined {
+  const m = new RegExp(`^info ${key} (.*)$`, 'm').exec(r.out);
+  return m?.[1];
+}

@@ -1,13 +1,13 @@
 // End-to-end tests of the `warden` command: each test spawns `node bin/warden.js ...`.
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildGuests } from './guests.js';
+import { buildGuests, guestDir } from './guests.js';
 import { RUN_FLAGS } from '../../src/cli/parse.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -35,12 +35,18 @@ function assertOneLine(r: Ran, pattern: RegExp): void {
   assert.match(lines[0]!, pattern);
 }
 
+const made: string[] = [];
 function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'warden-cli-'));
+  const dir = mkdtempSync(join(tmpdir(), 'warden-cli-'));
+  made.push(dir);
+  return dir;
 }
 
 let g: Record<string, string>;
 before(async () => { g = await buildGuests(); });
+after(() => {
+  for (const dir of [...made, guestDir()]) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('warden run: arguments, environment, stdio', () => {
   test('hello world gets argv[0] = basename, the arguments after MODULE, and only granted env', () => {

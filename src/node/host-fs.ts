@@ -16,7 +16,7 @@ import * as nfs from 'node:fs';
 import { resolve } from 'node:path';
 import { Errno } from '../abi/constants.js';
 import { fail } from '../kernel/errors.js';
-import type { DirHandle, FileSystem, MountContext, NowFn, Stat } from '../fs/types.js';
+import type { DirHandle, FileSystem, MountContext, Stat } from '../fs/types.js';
 import { C } from './host-common.js';
 import { HostDirHandle } from './host-dir.js';
 import { hostStat, type HostHandle } from './host-handle.js';
@@ -32,6 +32,8 @@ export interface HostDirOptions {
   allowUnsafePlatform?: boolean;
 }
 
+let warnedUnsafe = false;
+
 const UNSAFE_PLATFORM =
   'this platform has no /proc/self/fd, so host paths cannot be resolved race-free relative to ' +
   'directory handles';
@@ -44,7 +46,6 @@ export class HostFileSystem implements FileSystem {
   readonly options: Readonly<HostDirOptions>;
   /** Device number reported to the guest (never the host's st_dev). */
   dev = 0n;
-  now: NowFn = () => BigInt(Date.now()) * 1_000_000n;
 
   private rootFd = -1;
   private attached = 0;
@@ -71,15 +72,18 @@ export class HostFileSystem implements FileSystem {
       if (C.O_NOFOLLOW === undefined || C.O_DIRECTORY === undefined) {
         throw new Error(`hostDir("${path}"): ${UNSAFE_PLATFORM}, and O_NOFOLLOW is missing too; cannot mount.`);
       }
-      process.emitWarning(`hostDir("${path}"): ${UNSAFE_PLATFORM}; using path-based resolution, ` +
-        'which a concurrent host process can race (allowUnsafePlatform).', { code: 'WARDEN_HOSTDIR_UNSAFE' });
+      if (!warnedUnsafe) {
+        warnedUnsafe = true; // once per process: a host may create a mount per run
+        process.emitWarning(`hostDir("${path}"): ${UNSAFE_PLATFORM}; using path-based resolution, ` +
+          'which a concurrent host process can race (allowUnsafePlatform).', { code: 'WARDEN_HOSTDIR_UNSAFE' });
+      }
     }
   }
 
+  /** `ctx.now` is not used: the host stamps file times itself (see notes, "Timestamps"). */
   attach(ctx: MountContext): void {
     this.attached++;
     this.dev = ctx.dev;
-    this.now = ctx.now;
   }
 
   /** When the last attached run ends, every handle it left open and the root fd are closed. */

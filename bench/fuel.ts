@@ -18,6 +18,11 @@ function ok(r: RunResult, what: string): RunResult {
   return r;
 }
 
+async function pairRow(on: () => Promise<RunResult>, off: () => Promise<RunResult>): Promise<Omit<Row, 'name' | 'unit'>> {
+  const p = await measurePair(async () => ok(await on(), 'fuel on'), async () => ok(await off(), 'fuel off'), { iterations: 9, warmup: 2, budgetMs: 15_000 });
+  return { warden: p.warden.median, wardenP10: p.warden.p10, wardenP90: p.warden.p90, node: p.node.median, nodeP10: p.node.p10, nodeP90: p.node.p90 };
+}
+
 export async function fuelBenchmarks(): Promise<Row[]> {
   const bytes = new Uint8Array(readFileSync(join(repoRoot, 'fixtures', 'wasm', 'bench-compute.wasm')));
   const args = ['compute', ROUNDS];
@@ -30,6 +35,16 @@ export async function fuelBenchmarks(): Promise<Row[]> {
     async () => ok(await run(bytes, { args, stdout: 'discard' }), 'compute'),
     { iterations: 11, warmup: 2, budgetMs: 20_000 },
   );
+  const worst: Row[] = [];
+  const fuelGuest = new Uint8Array(readFileSync(join(repoRoot, 'fixtures', 'wasm', 'bench-fuel.wasm')));
+  for (const [what, n, label] of [['sieve', '30000000', 'sieve to 30M (tight loop)'], ['fib', '35', 'recursive fib(35) (a call every few instructions)']] as const) {
+    const a = ['fuel', what, n];
+    const r = await pairRow(
+      () => run(fuelGuest, { args: a, stdout: 'discard', limits: { fuel: 1e15 } }),
+      () => run(fuelGuest, { args: a, stdout: 'discard' }),
+    );
+    worst.push({ ...r, name: `fuel worst case: ${label}, fuel on (node column: fuel off)`, unit: 'ms' });
+  }
   // Instrumenting a fresh copy each time (prepareModule caches per array identity).
   const rewrite = await measureOne(() => prepareModule(bytes.slice(), { fuel: true, memoryBytes: 64 << 20 }), { iterations: 15, warmup: 3 });
   return [
@@ -39,6 +54,7 @@ export async function fuelBenchmarks(): Promise<Row[]> {
       node: pair.node.median, nodeP10: pair.node.p10, nodeP90: pair.node.p90,
       unit: 'ms', target: '<= 1.25',
     },
+    ...worst,
     { name: `fuel: rewrite a ${Math.round(bytes.length / 1024)} KiB module (fuel + memory cap)`, warden: rewrite.median, unit: 'ms' },
   ];
 }

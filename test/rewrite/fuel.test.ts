@@ -81,6 +81,48 @@ test('running out of fuel traps with the global below zero, even in an endless l
   assert.ok(short.exhausted());
 });
 
+test('loops that call, return or branch out of the function keep the global in step', async () => {
+  const m = instantiate(addFuel(await wat(`(module
+    (func $leaf (export "leaf") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
+    ;; calls inside a loop: the callee's charges land in the same global
+    (func (export "calls") (param $n i32) (result i32) (local $s i32)
+      (loop $l
+        (local.set $s (i32.add (local.get $s) (call $leaf (local.get $n))))
+        (local.tee $n (i32.sub (local.get $n) (i32.const 1)))
+        (br_if $l))
+      (local.get $s))
+    ;; leaves by return from inside the loop
+    (func (export "ret") (param $n i32) (result i32)
+      (loop $l
+        (if (i32.eqz (local.get $n)) (then (return (i32.const 7))))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $l))
+      (i32.const 0))
+    ;; leaves by a branch to the function's own label (br_if and br_table)
+    (func (export "br") (param $n i32)
+      (loop $l
+        (br_if 1 (i32.eqz (local.get $n)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br_table $l 1 (i32.eq (local.get $n) (i32.const 1000))))))`)).bytes);
+  const leaf = metered(m, 1e9, 'leaf', 1).used;
+  const calls = (n: number) => metered(m, 1e9, 'calls', n);
+  assert.equal(calls(10).value, 165);
+  const perIteration = (calls(20).used - calls(10).used) / 10;
+  assert.ok(perIteration > leaf, `${perIteration} per iteration includes the callee's ${leaf}`);
+  assert.equal(calls(30).used - calls(20).used, perIteration * 10);
+  for (const name of ['ret', 'br']) {
+    const a = metered(m, 1e9, name, 100);
+    const b = metered(m, 1e9, name, 200);
+    assert.equal(a.value, name === 'ret' ? 7 : undefined);
+    assert.ok(a.used > 100 && b.used > a.used, `${name}: ${a.used}, ${b.used}`);
+    assert.equal(metered(m, 1e9, name, 300).used - b.used, b.used - a.used, `${name} is linear`);
+  }
+  // Exhaustion inside the callee while the caller's loop holds the fuel in a local.
+  const meter = fuelMeter(m.fuel, calls(50).used - 1);
+  assert.throws(() => (m.ex.calls as (n: number) => number)(50), WebAssembly.RuntimeError);
+  assert.ok(meter.exhausted());
+});
+
 test('existing global indices stay put: imported and defined globals, exported globals', async () => {
   const src = `(module
     (import "env" "g" (global $imp i32))

@@ -11,7 +11,7 @@
 // fuel on every run.
 import { Reader, Writer } from './bytes.js';
 import { RewriteError } from './errors.js';
-import { OP, readInstruction } from './instructions.js';
+import { meterBody } from './body.js';
 import { buildModule, findSection, parseSections, putSection, SEC, type Section } from './sections.js';
 import { KIND, skipImportDesc, skipValType } from './types.js';
 
@@ -30,9 +30,6 @@ export interface FueledModule {
   /** Number of metering checks inserted (for diagnostics and tests). */
   checks: number;
 }
-
-interface Meter { at: number; cost: number }
-interface Frame { op: number; restore: Meter | null }
 
 export function addFuel(bytes: Uint8Array): FueledModule {
   const sections = parseSections(bytes);
@@ -66,77 +63,6 @@ export function addFuel(bytes: Uint8Array): FueledModule {
     putSection(sections, SEC.code, w.finish());
   }
   return { bytes: buildModule(sections), exportName: FUEL_EXPORT, initial: FUEL_INITIAL, checks };
-}
-
-function meterBody(r: Reader, end: number, params: number, g: number): { bytes: Uint8Array; checks: number } {
-  const bodyStart = r.pos;
-  const groups = r.u();
-  let locals = 0;
-  for (let i = 0; i < groups; i++) {
-    locals += r.u();
-    skipValType(r);
-  }
-  const tmp = params + locals; // our scratch i64 local, appended after the existing ones
-  const codeStart = r.pos;
-
-  const meters: Meter[] = [];
-  const open = (at: number): Meter => {
-    const m = { at, cost: 0 };
-    meters.push(m);
-    return m;
-  };
-  let cur = open(codeStart);
-  const stack: Frame[] = [{ op: -1, restore: null }];
-  while (stack.length > 0) {
-    if (r.pos >= end) throw new RewriteError('function body ends inside a block');
-    const op = readInstruction(r);
-    switch (op) {
-      case OP.block: case OP.try: case OP.tryTable:
-        cur.cost++;
-        stack.push({ op, restore: cur });
-        break;
-      case OP.loop: case OP.if:
-        cur.cost++;
-        stack.push({ op, restore: cur });
-        cur = open(r.pos);
-        break;
-      case OP.else: case OP.catch: case OP.catchAll:
-        cur = open(r.pos);
-        cur.cost++;
-        break;
-      case OP.end: case OP.delegate: {
-        const f = stack.pop()!;
-        if (f.restore !== null) cur = f.restore;
-        break;
-      }
-      default:
-        cur.cost++;
-    }
-  }
-  if (r.pos !== end) throw new RewriteError('function body has bytes after its final end');
-
-  const w = new Writer().u(groups + 1);
-  w.bytes(r.buf.subarray(bodyStart, codeStart).subarray(lebLength(r.buf, bodyStart)));
-  w.u(1).byte(0x7e);
-  let copied = codeStart;
-  let checks = 0;
-  for (const m of meters) {
-    if (m.cost === 0) continue;
-    w.bytes(r.buf.subarray(copied, m.at));
-    copied = m.at;
-    writeCharge(w, g, tmp, m.cost);
-    checks++;
-  }
-  w.bytes(r.buf.subarray(copied, end));
-  return { bytes: w.finish(), checks };
-}
-
-// fuel -= cost; if (fuel < 0) unreachable
-function writeCharge(w: Writer, g: number, tmp: number, cost: number): void {
-  w.byte(0x23).u(g).byte(0x42).s64(BigInt(cost)).byte(0x7d) // global.get; i64.const; i64.sub
-    .byte(0x22).u(tmp).byte(0x24).u(g) // local.tee; global.set
-    .byte(0x20).u(tmp).byte(0x42).byte(0x00).byte(0x53) // local.get; i64.const 0; i64.lt_s
-    .byte(0x04).byte(0x40).byte(0x00).byte(0x0b); // if; unreachable; end
 }
 
 function lebLength(buf: Uint8Array, at: number): number {

@@ -7,7 +7,7 @@ const A_TXT = { 'a.txt': 'hello from a.txt\n' };
 
 // Minimum number of checks each guest runs (guards against a guest that silently stops early).
 const FAMILIES: Array<[name: string, minChecks: number]> = [
-  ['fd', 160], ['fd_readdir', 40], ['path', 210], ['poll', 30], ['sock', 18],
+  ['fd', 160], ['fd_readdir', 40], ['path', 280], ['poll', 30], ['sock', 18],
 ];
 
 for (const mount of mountKinds()) {

@@ -68,7 +68,8 @@ export function pathImports(k: Kernel) {
     if (oflags & OFlags.TRUNC) need |= Rights.PATH_FILESTAT_SET_SIZE;
     const d = dirFd(fd, need);
     if ((oflags & ~0xf) !== 0) fail(Errno.INVAL);
-    if ((oflags & OFlags.DIRECTORY) && (oflags & (OFlags.CREAT | OFlags.TRUNC))) fail(Errno.INVAL);
+    // As wasmtime: DIRECTORY with CREAT, EXCL or TRUNC is EINVAL before the path is looked at.
+    if ((oflags & OFlags.DIRECTORY) && (oflags & (OFlags.CREAT | OFlags.EXCL | OFlags.TRUNC))) fail(Errno.INVAL);
     const baseR = Number(BigInt.asUintN(30, base)) & d.rightsInheriting;
     const inhR = Number(BigInt.asUintN(30, inheriting)) & d.rightsInheriting;
     const write = (baseR & WRITE_INTENT) !== 0 || (fdflags & FdFlags.APPEND) !== 0;

@@ -119,6 +119,45 @@ test('yosys in a worker thread writes the identical netlist', async () => {
   assert.deepEqual(tmp.list(), []);
 });
 
+test('yosys runs a command script read from stdin', async () => {
+  const work = memoryFs({ 'counter.v': COUNTER_V });
+  const result = await run(wasm, {
+    args: ['yosys', '-q'],
+    stdin: { text: 'read_verilog /work/counter.v\nsynth -top counter\ntee -o /work/stat.txt stat\n' },
+    stdout: 'capture',
+    stderr: 'capture',
+    mounts: { '/share': memoryFs(share), '/tmp': memoryFs(), '/work': work },
+  });
+  assert.equal(result.outcome, 'exited', String(result.error));
+  assert.equal(result.exitCode, 0);
+  // Quiet interactive mode: one prompt per command read, then "exit" at end of input.
+  assert.equal(text(result.stdout), '\nyosys> \nyosys> \nyosys> \nyosys> exit\n');
+  assert.equal(text(result.stderr), '');
+  assert.equal(work.readText('stat.txt'), [
+    '',
+    '3. Printing statistics.',
+    '',
+    '=== counter ===',
+    '',
+    '   Number of wires:                  7',
+    '   Number of wire bits:             16',
+    '   Number of public wires:           3',
+    '   Number of public wire bits:       6',
+    '   Number of ports:                  3',
+    '   Number of port bits:              6',
+    '   Number of memories:               0',
+    '   Number of memory bits:            0',
+    '   Number of processes:              0',
+    '   Number of cells:                 10',
+    '     $_AND_                          2',
+    '     $_NOT_                          1',
+    '     $_SDFF_PP0_                     4',
+    '     $_XOR_                          3',
+    '',
+    '',
+  ].join('\n'));
+});
+
 test("yosys given the host's own stdio leaves the host able to print afterwards", () => {
   const child = fileURLToPath(new URL('./helpers/yosys-inherit-child.js', import.meta.url));
   const proc = spawnSync(process.execPath, [child], { encoding: 'utf8', timeout: 120_000 });

@@ -84,7 +84,7 @@ export function meterBody(r: Reader, end: number, params: number, g: number): { 
   if (r.pos !== end) throw new RewriteError('function body has bytes after its final end');
 
   const local = hasLoop && !usesEH;
-  const w = new Writer().u(groups + 1);
+  const w = new Writer((end - bodyStart) * 2 + 32).u(groups + 1);
   w.bytes(r.buf.subarray(r.buf.subarray(bodyStart).findIndex((b) => (b & 0x80) === 0) + bodyStart + 1, codeStart));
   w.u(1).byte(0x7e);
   let copied = codeStart;

@@ -55,8 +55,12 @@ export class Reader {
 
 /** Growable output buffer. */
 export class Writer {
-  private buf = new Uint8Array(256);
+  private buf: Uint8Array;
   length = 0;
+
+  constructor(capacity = 256) {
+    this.buf = new Uint8Array(Math.max(16, capacity));
+  }
 
   private reserve(n: number): void {
     if (this.length + n <= this.buf.length) return;

@@ -49,7 +49,7 @@ export function addFuel(bytes: Uint8Array): FueledModule {
     const r = new Reader(code.payload);
     const n = r.u();
     if (n !== funcTypes.length) throw new RewriteError('function and code section sizes differ');
-    const w = new Writer().u(n);
+    const w = new Writer(Math.ceil(code.payload.length * 1.5)).u(n);
     for (let i = 0; i < n; i++) {
       const size = r.u();
       const end = r.pos + size;

@@ -47,6 +47,11 @@ const SOURCES: Record<string, string> = {
     (if (local.get $err) (then (call $exit (local.get $err))))
     (i32.store (i32.const 8) (i32.const 64)) (i32.store (i32.const 12) (i32.load (i32.const 4)))
     (drop (call $write (i32.const 1) (i32.const 8) (i32.const 1) (i32.const 16))))`,
+  // Writes "A\n" then "B\n" to stderr in two calls.
+  stderr: `(data (i32.const 0) "A\\0aB\\0a") (data (i32.const 16) "\\00\\00\\00\\00\\02\\00\\00\\00\\02\\00\\00\\00\\02\\00\\00\\00")
+    (func (export "_start")
+      (drop (call $write (i32.const 2) (i32.const 16) (i32.const 1) (i32.const 32)))
+      (drop (call $write (i32.const 2) (i32.const 24) (i32.const 1) (i32.const 32))))`,
   // Copies stdin to stdout.
   cat: `(func (export "_start") (local $n i32)
     (i32.store (i32.const 0) (i32.const 64)) (i32.store (i32.const 4) (i32.const 4096))

@@ -1,6 +1,11 @@
 import { Errno } from './constants.js';
 import { fail } from '../kernel/errors.js';
 
+// Zero-length placeholders until a memory is bound (shared: a kernel per run should not cost
+// two ArrayBuffers before the guest even starts).
+const EMPTY_U8 = new Uint8Array(0);
+const EMPTY_DV = new DataView(new ArrayBuffer(0));
+
 /**
  * Bounds-checked access to a guest's linear memory.
  *
@@ -10,8 +15,8 @@ import { fail } from '../kernel/errors.js';
  */
 export class GuestMemory {
   memory: WebAssembly.Memory | null = null;
-  u8: Uint8Array = new Uint8Array(0);
-  dv: DataView = new DataView(new ArrayBuffer(0));
+  u8: Uint8Array = EMPTY_U8;
+  dv: DataView = EMPTY_DV;
 
   /** A shared memory grows without detaching its old buffer, so growth must be asked for. */
   private shared = false;
@@ -19,7 +24,7 @@ export class GuestMemory {
   bind(memory: WebAssembly.Memory): void {
     this.memory = memory;
     this.shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    this.u8 = new Uint8Array(0);
+    this.u8 = EMPTY_U8;
     this.refresh();
   }
 

@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RubyVM } from '@ruby/wasm-wasi';
@@ -94,4 +94,23 @@ test("ruby's stdout and stderr are captured, not written to the host's", async (
   const text = (b: Uint8Array | undefined): string => new TextDecoder().decode(b ?? new Uint8Array());
   assert.equal(text(wasi.stdout), 'hello from ruby\n42\n');
   assert.equal(text(wasi.stderr), 'careful\n');
+});
+
+test('a host fd granted as stdout, node:wasi style, receives the output and stays usable by the host', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-ruby-fd-'));
+  const fd = openSync(join(dir, 'out.txt'), 'w');
+  try {
+    const wasi = new WASI({ version: 'preview1', args: ['ruby.wasm'], env: {}, returnOnExit: true, stdout: fd, stderr: 'discard' });
+    const { vm } = await RubyVM.instantiateModule({ module: rubyModule, wasip1: wasi });
+    vm.eval('$stdout.puts "to the granted fd"; $stdout.flush');
+    assert.ok(fstatSync(fd).isFile());
+    writeSync(fd, 'host wrote after\n');
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    assert.equal(readFileSync(join(dir, 'out.txt'), 'utf8'), 'to the granted fd\nhost wrote after\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

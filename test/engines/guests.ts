@@ -31,6 +31,11 @@ function command(body: string, extra = '', memory = '(memory (export "memory") 1
     (func (export "_start") ${body}))`);
 }
 
+const FILES = `
+  (import "wasi_snapshot_preview1" "path_open" (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_close" (func $close (param i32) (result i32)))`;
+
 export const guests = {
   exit3: () => command('(call $print (i32.const 256) (i32.const 7)) (call $proc_exit (i32.const 3))'),
   trap: () => command('(call $print (i32.const 256) (i32.const 7)) unreachable'),
@@ -44,6 +49,24 @@ export const guests = {
   grow: () => command('(loop $l (br_if $l (i32.ne (memory.grow (i32.const 1)) (i32.const -1)))) unreachable', '', '(memory (export "memory") 1 4)'),
   /** The same without a declared maximum (relies on limits.memoryBytes). */
   growUnbounded: () => command('(loop $l (br_if $l (i32.ne (memory.grow (i32.const 1)) (i32.const -1)))) unreachable'),
+  /** Copies stdin to stdout (one read of up to 1 KiB) and creates /out/made.txt with "made". */
+  echoAndWrite: () => wat(`(module ${WASI} ${FILES} (memory (export "memory") 1)
+    (data (i32.const 512) "made.txt") (data (i32.const 528) "made")
+    ${PRINT}
+    (func (export "_start")
+      (i32.store (i32.const 16) (i32.const 1024)) (i32.store (i32.const 20) (i32.const 1024))
+      (drop (call $read (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 24)))
+      (call $print (i32.const 1024) (i32.load (i32.const 24)))
+      ;; path_open(fd 3, dirflags 0, "made.txt", O_CREAT|O_TRUNC, rights FD_WRITE, 0, 0, &fd)
+      (if (call $open (i32.const 3) (i32.const 0) (i32.const 512) (i32.const 8) (i32.const 9) (i64.const 64) (i64.const 0) (i32.const 0) (i32.const 32))
+        (then (call $proc_exit (i32.const 9))))
+      (i32.store (i32.const 40) (i32.const 528)) (i32.store (i32.const 44) (i32.const 4))
+      (drop (call $fd_write (i32.load (i32.const 32)) (i32.const 40) (i32.const 1) (i32.const 48)))
+      (drop (call $close (i32.load (i32.const 32))))))`),
+  /** Unbounded recursion. */
+  recurse: () => wat(`(module (memory (export "memory") 1)
+    (func $r (param i32) (result i32) (call $r (i32.add (local.get 0) (i32.const 1))))
+    (func (export "_start") (drop (call $r (i32.const 0)))))`),
   /** exit(env.add(40, 2)). */
   add: () => command('(call $proc_exit (call $add (i32.const 40) (i32.const 2)))', '(import "env" "add" (func $add (param i32 i32) (result i32)))'),
   /** Calls env.fail(); exits 0 if it returns. */

@@ -1,7 +1,7 @@
 // The same guests through every engine give the same outcomes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { run } from '../../src/index.js';
+import { run, memoryFs, virtualDir } from '../../src/index.js';
 import type { RunOptions } from '../../src/run/options.js';
 import { guests } from './guests.js';
 
@@ -130,3 +130,42 @@ for (const isolation of engines) {
     assert.ok(r.memoryPeakBytes <= 8 * 65536 || r.memoryPeakBytes === 0);
   });
 }
+
+for (const isolation of engines) {
+  test(`${isolation}: stdin bytes in, memoryFs changes written back to the host object`, async () => {
+    const fs = memoryFs({ 'old.txt': 'x' });
+    const r = await run(await guests.echoAndWrite(), { isolation, stdin: { text: 'from stdin' }, mounts: { '/out': fs } });
+    assert.equal(r.outcome, 'exited', r.error?.message);
+    assert.equal(r.exitCode, 0);
+    assert.equal(text(r.stdout), 'from stdin');
+    assert.equal(fs.readText('made.txt'), 'made');
+    assert.equal(fs.readText('old.txt'), 'x');
+  });
+
+  test(`${isolation}: stack overflow is a typed trap`, async () => {
+    const r = await run(await guests.recurse(), { isolation, ...(isolation !== 'inline' ? { stackSizeMb: 2 } : {}) });
+    assert.equal(r.outcome, 'trapped');
+    assert.equal(r.error?.kind, 'stack_overflow');
+  });
+
+  test(`${isolation}: trace lines reach the host`, async () => {
+    const lines: string[] = [];
+    const r = await run(await guests.exit3(), { isolation, trace: (l) => lines.push(l) });
+    assert.equal(r.exitCode, 3);
+    assert.ok(lines.some((l) => l.startsWith('fd_write(')), lines.join('\n'));
+  });
+}
+
+test('worker: a memoryFs with a quota keeps it across the thread boundary', async () => {
+  const fs = memoryFs({ quota: { files: 1 } });
+  fs.writeFile('taken.txt', '1');
+  const r = await run(await guests.echoAndWrite(), { isolation: 'worker', mounts: { '/out': fs } });
+  assert.equal(r.exitCode, 9); // path_open failed: the quota allows one file
+  assert.equal(fs.exists('made.txt'), false);
+});
+
+test('worker/process: mounts that cannot cross are refused clearly', async () => {
+  for (const isolation of ['worker', 'process'] as const) {
+    await assert.rejects(run(await guests.exit3(), { isolation, mounts: { '/v': virtualDir({ a: { read: () => 'x' } }) } }), /cannot cross to a worker or child process/);
+  }
+});

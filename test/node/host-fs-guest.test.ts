@@ -63,7 +63,9 @@ it('the escape guest finds no way out of a host mount', async () => {
   };
   const r = await run(GUEST, {
     args: ['escape', '/sandbox', '-k'],
-    mounts: { '/sandbox': hostDir(w.mount), '/ctl': virtualDir({ swap: { read: swap } }) },
+    mounts: {
+      '/sandbox': hostDir(w.mount), '/other': hostDir(w.mount), '/ctl': virtualDir({ swap: { read: swap } }),
+    },
     stdout: 'capture',
     stderr: 'capture',
   });

@@ -29,16 +29,18 @@ import type { Limits, Mountable, RunOptions, StdinOption } from '../run/options.
 import { checkGuestPath } from '../run/options.js';
 import type { ClockOption } from '../time/clocks.js';
 import type { RandomOption } from '../time/random.js';
-import { fsReason, parseClock, parseRandom, parseSize, usage } from './values.js';
+import { WardenUsageError } from '../run/errors.js';
+import { fsReason, parseClock, parseRandom, parseSize } from './values.js';
 
 type Json = unknown;
 type Obj = Record<string, Json>;
 
 class PolicyReader {
-  constructor(readonly file: string) {}
+  /** `source` names the policy in messages; relative host paths resolve against `baseDir`. */
+  constructor(readonly source: string, readonly baseDir: string) {}
 
   bad(path: string, message: string): never {
-    usage(`policy ${this.file}: ${path} ${message}`);
+    throw new WardenUsageError(`policy ${this.source}: ${path} ${message}`);
   }
 
   object(path: string, v: Json, allowed?: readonly string[]): Obj {
@@ -65,31 +67,36 @@ class PolicyReader {
   }
 
   hostPath(p: string): string {
-    return resolve(dirname(this.file), p);
+    return resolve(this.baseDir, p);
   }
 }
 
 const TOP = ['args', 'env', 'stdin', 'stdout', 'stderr', 'clock', 'random', 'mounts', 'limits', 'isolation', 'stackSizeMb'] as const;
 const LIMITS = ['timeoutMs', 'memoryBytes', 'outputBytes', 'openFiles', 'fuel'] as const;
 
-/** Read and validate a policy file; throws CliUsageError (exit status 2) on any problem. */
+/** Read and validate a policy file; throws WardenUsageError (exit status 2) on any problem. */
 export function loadPolicy(file: string): RunOptions {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    usage(`--policy: cannot read ${JSON.stringify(file)}: ${fsReason(e)}`);
+    throw new WardenUsageError(`--policy: cannot read ${JSON.stringify(file)}: ${fsReason(e)}`);
   }
   let json: Json;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    usage(`--policy: ${file} is not valid JSON: ${(e as Error).message}`);
+    throw new WardenUsageError(`--policy: ${file} is not valid JSON: ${(e as Error).message}`);
   }
-  return policyToOptions(json, new PolicyReader(file));
+  return policyOptions(json, { source: file, baseDir: dirname(resolve(file)) });
 }
 
-export function policyToOptions(json: Json, r: PolicyReader): RunOptions {
+/**
+ * Map a parsed policy object onto RunOptions (for API users too). Relative host paths resolve
+ * against `baseDir` (default: the working directory).
+ */
+export function policyOptions(json: unknown, where: { source?: string; baseDir?: string } = {}): RunOptions {
+  const r: PolicyReader = new PolicyReader(where.source ?? '(object)', where.baseDir ?? process.cwd());
   const p = r.object('(top level)', json, TOP);
   const o: RunOptions = {};
   if (p.args !== undefined) {

@@ -126,6 +126,28 @@ describe('symlinks are never followed by the filesystem', () => {
   });
 });
 
+describe('even a mount of /proc gives no way out through magic links', () => {
+  it('fd, cwd and root magic links are symlinks: ELOOP to open, absolute targets hidden', () => {
+    const fs = hostDir('/proc', { readOnly: true });
+    const root = fs.openRoot();
+    throwsErrno(() => root.openDir('self'), Errno.LOOP);
+    assert.equal(root.readlink('self'), String(process.pid)); // relative: resolved in the mount
+    const me = root.openDir(String(process.pid));
+    for (const link of ['cwd', 'root', 'exe']) {
+      throwsErrno(() => me.openDir(link), Errno.LOOP);
+      throwsErrno(() => me.open(link, READ), Errno.LOOP);
+      throwsErrno(() => me.readlink(link), Errno.PERM); // absolute host path: never revealed
+    }
+    const fds = me.openDir('fd');
+    const held = nfs.openSync('/etc/hostname', 'r');
+    throwsErrno(() => fds.open(String(held), READ), Errno.LOOP);
+    throwsErrno(() => fds.openDir(String(held)), Errno.LOOP);
+    throwsErrno(() => fds.readlink(String(held)), Errno.PERM);
+    nfs.closeSync(held);
+    fs.closeAll();
+  });
+});
+
 describe('FIFOs, sockets and devices are refused without blocking', () => {
   const hostFsUrl = new URL('../../src/node/host-fs.js', import.meta.url).href;
 

@@ -31,6 +31,20 @@ describe('hostDir mounting', () => {
     assert.throws(() => hostDir(`${dir}/file`), /hostDir: ".*file" is not a directory/);
   });
 
+  it('follows symlinks in the host's own path once, when the root opens', () => {
+    const { dir } = setup();
+    const base = tempDir();
+    dirs.push(base);
+    nfs.symlinkSync(dir, `${base}/link-to-mount`);
+    nfs.writeFileSync(`${base}/file`, '');
+    nfs.symlinkSync(`${base}/file`, `${base}/link-to-file`);
+    const fs = hostDir(`${base}/link-to-mount`);
+    const root = fs.openRoot();
+    assert.deepEqual(root.readdir().map((e) => e.name), ['hello.txt', 'link', 'sub']);
+    assert.throws(() => hostDir(`${base}/link-to-file`), /is not a directory/);
+    fs.closeAll();
+  });
+
   it('reports readOnly and the device number given by attach', () => {
     const { root, fs } = setup();
     assert.equal(fs.readOnly, false);

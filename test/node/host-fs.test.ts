@@ -31,7 +31,7 @@ describe('hostDir mounting', () => {
     assert.throws(() => hostDir(`${dir}/file`), /hostDir: ".*file" is not a directory/);
   });
 
-  it('follows symlinks in the host's own path once, when the root opens', () => {
+  it('follows symlinks in the host path itself once, when the root opens', () => {
     const { dir } = setup();
     const base = tempDir();
     dirs.push(base);

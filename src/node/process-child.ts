@@ -95,6 +95,7 @@ export class ChildProc {
         },
         onGone: (why) => resolve(session.result(why)),
       };
+      session.finishEarly = () => { this.detach(client); resolve(session.result()); };
       this.attach(client);
       this.send({ t: 'job', hash, spec });
     });

@@ -11,6 +11,13 @@ import type { RemoteEnd, RemoteMsg } from './worker-remote.js';
 
 export type StopReason = 'timeout' | 'aborted';
 
+/**
+ * After a kill, how long to wait for the worker/child to be gone before answering anyway.
+ * Output the guest wrote before the stop is normally delivered within it; on a loaded machine
+ * the thread or process may take longer to be scheduled and die, and the host should not wait.
+ */
+const STOP_GRACE_MS = 10;
+
 export function sink(o: OutputOption | undefined): OutputStream {
   if (o === undefined || o === 'capture') return new CaptureOutput();
   if (typeof o === 'function') return new CallbackOutput(o);
@@ -26,6 +33,9 @@ export class Session {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly onAbort: () => void;
   private readonly started = performance.now();
+  private done: RunResult | null = null;
+  /** Set by the engine: answer now (called STOP_GRACE_MS after a kill). */
+  finishEarly: (() => void) | null = null;
 
   /** `kill` must end the guest at once (worker.terminate(), SIGKILL). */
   constructor(
@@ -47,10 +57,12 @@ export class Session {
     if (this.finished) return;
     this.stopped = why;
     this.kill(why);
+    setTimeout(() => this.finishEarly?.(), STOP_GRACE_MS).unref();
   }
 
   /** Returns true when the message was the run's end. */
   onMessage(m: RemoteMsg | RemoteEnd): boolean {
+    if (this.done !== null) return m.t === 'end';
     switch (m.t) {
       case 'started':
         if (Number.isFinite(this.timeoutMs)) this.timer = setTimeout(() => this.stop('timeout'), this.timeoutMs);
@@ -72,6 +84,7 @@ export class Session {
    * unexpected death (a crash, a signal) when no end message came.
    */
   result(lost?: string): RunResult {
+    if (this.done !== null) return this.done;
     if (this.timer !== null) clearTimeout(this.timer);
     this.o.signal?.removeEventListener('abort', this.onAbort);
     const base = { denials: [], durationMs: performance.now() - this.started, memoryPeakBytes: 0 };
@@ -88,6 +101,7 @@ export class Session {
     }
     if (this.stdout instanceof CaptureOutput) r.stdout = this.stdout.bytes();
     if (this.stderr instanceof CaptureOutput) r.stderr = this.stderr.bytes();
+    this.done = r;
     return r;
   }
 }

@@ -23,6 +23,7 @@ export function runInWorker(module: WebAssembly.Module, o: RunOptions, stdin: Ui
   const session = new Session(o, timeoutMs, memfs, () => { void worker.terminate(); });
   return new Promise((resolve) => {
     let failure: string | undefined;
+    session.finishEarly = () => resolve(session.result());
     worker.on('message', (m) => {
       if (session.onMessage(m)) void worker.terminate();
     });

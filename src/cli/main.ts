@@ -8,7 +8,7 @@ import { MAIN_HELP, RUN_HELP } from './help.js';
 import { importsFdRead } from './module-imports.js';
 import { buildRunOptions } from './options.js';
 import { parseCommandLine, type RunArgs } from './parse.js';
-import { loadPolicy } from './policy.js';
+import { loadPolicyFile } from './policy-file.js';
 import { ownStdin } from './stdin.js';
 import { openTrace } from './trace.js';
 import { CliUsageError, fsReason, usage } from './values.js';
@@ -42,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
 
 async function runCommand(a: RunArgs): Promise<number> {
   const module = readModule(a.module);
-  const policy = a.policy === undefined ? undefined : loadPolicy(a.policy);
+  const policy = a.policy === undefined ? undefined : loadPolicyFile(a.policy);
   const { options, ownStdin: stdinMode } = buildRunOptions(a, policy);
   if (stdinMode === 'always' || (stdinMode === 'auto' && importsFdRead(module))) options.stdin = await ownStdin(stdinMode);
   const trace = a.trace ? openTrace(a.traceFile) : undefined;

@@ -357,7 +357,7 @@ describe('warden run --policy', () => {
     writeFileSync(policy, JSON.stringify({
       env: { NAME: 'Policy' },
       mounts: { '/data': { host: 'data', readOnly: true }, '/mem': { memory: { 'seeded.txt': 'hi', sub: {} } } },
-      clock: 'frozen:1970-01-01T00:00:09Z',
+      clock: { frozen: '1970-01-01T00:00:09Z' },
     }));
     const r = warden(['run', '--policy', policy, hello, '/data']);
     assert.equal(r.status, 0, r.stderr);
@@ -375,7 +375,7 @@ describe('warden run --policy', () => {
     mkdirSync(join(dir, 'lower'));
     const policy = join(dir, 'policy.json');
     writeFileSync(policy, JSON.stringify({
-      mounts: { '/w': { overlay: 'lower' }, '/etc/app.json': { file: '{}' }, '/q': { memory: {}, quota: { bytes: 4 } } },
+      mounts: { '/w': { overlay: { host: 'lower' } }, '/etc/app.json': { file: '{}' }, '/q': { memory: {}, quota: { bytes: 4 } } },
     }));
     assert.equal(warden(['run', '--policy', policy, g.writer!]).status, 0, 'the first mount (/w, an overlay) is writable');
     assert.equal(existsSync(join(dir, 'lower', 'out.txt')), false);
@@ -395,13 +395,13 @@ describe('warden run --policy', () => {
   test('an invalid policy is one line naming the problem', () => {
     const dir = tempDir();
     const cases: [unknown, RegExp][] = [
-      [{ enviroment: {} }, /enviroment is not a known key/],
-      [{ env: { A: 1 } }, /env\.A must be a string/],
-      [{ limits: { timeoutMs: -1 } }, /limits\.timeoutMs must be a non-negative number/],
-      [{ mounts: { '/a/../b': { host: '.' } } }, /mounts\["\/a\/\.\.\/b"\].*must not contain/],
-      [{ mounts: { '/d': { host: '.', memory: {} } } }, /needs exactly one of "host"/],
-      [{ mounts: { '/d': { host: 'missing-dir' } } }, /mounts\["\/d"\]\.host cannot be mounted/],
-      [{ clock: 'sometimes' }, /clock is invalid/],
+      [{ enviroment: {} }, /policy\.enviroment is not a known setting/],
+      [{ env: { A: 1 } }, /policy\.env\["A"\] must be a string/],
+      [{ limits: { timeoutMs: -1 } }, /policy\.limits\.timeoutMs must be a non-negative number/],
+      [{ mounts: { '/a/../b': { host: '.' } } }, /policy\.mounts\["\/a\/\.\.\/b"\].*must not contain/],
+      [{ mounts: { '/d': { host: '.', memory: {} } } }, /exactly one of host, memory, overlay, file/],
+      [{ mounts: { '/d': { host: 'missing-dir' } } }, /policy\.mounts\["\/d"\]\.host cannot be mounted/],
+      [{ clock: 'sometimes' }, /policy\.clock must be/],
     ];
     for (const [json, pattern] of cases) {
       const file = join(dir, 'p.json');

@@ -90,9 +90,8 @@ export function fdImports(k: Kernel) {
       if (b.length === 0) continue;
       const n = input.read(b);
       total += n;
-      if (n < b.length) break;
-      // Only block for the first buffer: a short read is fine once something arrived.
-      if (input.available() === 0) break;
+      // Only the first read may wait: a short read is fine once something arrived.
+      if (n < b.length || input.available() === 0) break;
     }
     return total;
   }

@@ -64,7 +64,7 @@ export function pollImports(k: Kernel, readClock: (id: number, call: string) => 
             } else if (d.input !== null && tag === EventType.FD_READ) {
               const avail = d.input.available();
               ev.nbytes = BigInt(avail);
-              if (avail === 0) ev.flags = EventRwFlags.HANGUP;
+              if (avail === 0 && d.input.ended()) ev.flags = EventRwFlags.HANGUP;
             } else if (d.output === null || tag === EventType.FD_READ) {
               if (d.dir !== null) { ev.error = Errno.BADF; }
               else if (d.output !== null && tag === EventType.FD_READ) { ev.error = Errno.BADF; }

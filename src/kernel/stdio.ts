@@ -4,8 +4,10 @@
 export interface InputStream {
   /** Copy up to dst.length bytes into dst; 0 means end of input. */
   read(dst: Uint8Array): number;
-  /** Bytes that can be read without waiting (for poll_oneoff). */
+  /** Bytes that can be read without waiting (for poll_oneoff); 0 when unknown. */
   available(): number;
+  /** True once the end of input has been reached (poll_oneoff reports a hangup). */
+  ended(): boolean;
 }
 
 export interface OutputStream {
@@ -17,6 +19,7 @@ export interface OutputStream {
 export class EmptyInput implements InputStream {
   read(): number { return 0; }
   available(): number { return 0; }
+  ended(): boolean { return true; }
 }
 
 export class BytesInput implements InputStream {
@@ -29,6 +32,7 @@ export class BytesInput implements InputStream {
     return n;
   }
   available(): number { return this.data.length - this.pos; }
+  ended(): boolean { return this.pos >= this.data.length; }
 }
 
 const EMPTY = new Uint8Array(0);

@@ -13,8 +13,8 @@ import type { Mountable, OutputOption } from '../run/options.js';
 import { checkGuestPath, DEFAULT_OPEN_FILES } from '../run/options.js';
 import { hostDir } from './host-fs.js';
 import { sleepSync } from './inline.js';
-import { HostFdOutput, inputStream, outputStream } from './stdio.js';
-import { readFileSync } from 'node:fs';
+import { HostFdOutput, outputStream } from './stdio.js';
+import { readSync } from 'node:fs';
 
 export interface WASIOptions {
   /** 'preview1' (or 'unstable', accepted for compatibility; both give preview1 imports). */
@@ -35,15 +35,36 @@ export interface WASIOptions {
   random?: RandomOption;
 }
 
-function hostFdInput(fd: number): InputStream {
-  // Stdin from a host fd is read once, up front, so the guest can never park this thread in an
-  // uninterruptible read (see DESIGN.md hints). A TTY is not read.
-  if (fd === 0 && process.stdin.isTTY) return inputStream(null);
-  try {
-    return inputStream(readFileSync(fd));
-  } catch {
-    return inputStream(null);
+/**
+ * Stdin granted as a host fd, read only when the guest reads (as node:wasi does): a blocking
+ * read, so the drop-in is for trusted-lifetime use; run() with a worker engine is the way to
+ * put a deadline on a guest waiting for input.
+ */
+class HostFdInput implements InputStream {
+  private eof = false;
+  constructor(private readonly fd: number) {}
+  read(dst: Uint8Array): number {
+    if (this.eof || dst.length === 0) return 0;
+    for (;;) {
+      try {
+        const n = readSync(this.fd, dst, 0, dst.length, null);
+        if (n === 0) this.eof = true;
+        return n;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') { sleepSync(1); continue; }
+        if (code === 'EOF') { this.eof = true; return 0; }
+        throw e;
+      }
+    }
   }
+  available(): number { return 0; }
+  ended(): boolean { return this.eof; }
+}
+
+function hostFdInput(fd: number): InputStream {
+  if (!Number.isInteger(fd) || fd < 0) throw new WardenUsageError(`stdin fd must be a non-negative integer, got ${fd}`);
+  return new HostFdInput(fd);
 }
 
 function sink(o: number | OutputOption | undefined, dflt: 1 | 2): OutputStream {

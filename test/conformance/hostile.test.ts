@@ -12,7 +12,7 @@ for (const mount of mountKinds()) {
       assert.deepEqual(fails, [], r.out);
       assert.equal(r.outcome, 'exited', String(r.error));
       assert.equal(r.exitCode, 0);
-      assert.equal(r.out.split('\n').filter((l) => l.startsWith('ok ')).length, 60);
+      assert.equal(r.out.split('\n').filter((l) => l.startsWith('ok ')).length, 64);
       assert.match(r.out, /\nPASS\n$/);
     });
   });

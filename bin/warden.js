@@ -11,5 +11,9 @@ try {
   if (process.env.WARDEN_DEBUG) process.stderr.write(`${e?.stack}\n`);
   process.exit(70);
 }
-// Exit explicitly: a guest's leftovers (timers, handles) must not keep the command alive.
-process.exit(await cli.main(process.argv.slice(2)));
+// A closed pipe (`warden ... | head`) must not turn into a crash with a stack trace.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+const code = await cli.main(process.argv.slice(2));
+// Exit explicitly (a guest's leftovers must not keep the command alive), but only once our own
+// stdout/stderr writes are flushed: pipes are asynchronous on some platforms.
+process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));

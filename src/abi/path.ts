@@ -9,7 +9,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import { Descriptor, dirDescriptor, fileDescriptor } from '../kernel/descriptor.js';
 import { fail, isWasiErrno } from '../kernel/errors.js';
 import { Walk } from '../kernel/resolve.js';
-import type { DirHandle, Handle } from '../fs/types.js';
+import type { DirHandle, Handle, Stat } from '../fs/types.js';
 
 /**
  * Requested rights that mean "open for writing". FD_DATASYNC is not among them: directories
@@ -40,9 +40,9 @@ export function pathImports(k: Kernel) {
     }
   }
 
-  /** Follow the final symlink(s), recording escapes as denials. */
-  function followAll(w: Walk, call: string): void {
-    try { w.followAll(); } catch (e) {
+  /** Follow the final symlink(s), recording escapes as denials; returns the final stat. */
+  function followAll(w: Walk, call: string): Stat | null {
+    try { return w.followAll(); } catch (e) {
       if (isWasiErrno(e) && e.errno === Errno.PERM) k.deny('fs', call, 'symlink leads outside its directory');
       throw e;
     }
@@ -56,9 +56,13 @@ export function pathImports(k: Kernel) {
   }
 
   /** For trailing-slash paths: the (followed) entry must be a directory. */
-  function requireDirEntry(w: Walk, call: string): void {
-    followAll(w, call);
-    if (w.name !== null && w.dir.statAt(w.name).filetype !== FileType.DIRECTORY) fail(Errno.NOTDIR);
+  function requireDirEntry(w: Walk, call: string): Stat | null {
+    const st = followAll(w, call);
+    if (w.name !== null) {
+      if (st === null) fail(Errno.NOENT);
+      if (st.filetype !== FileType.DIRECTORY) fail(Errno.NOTDIR);
+    }
+    return st;
   }
 
   function open(fd: number, dirflags: number, pathPtr: number, pathLen: number, oflags: number,
@@ -159,9 +163,11 @@ export function pathImports(k: Kernel) {
         m.refresh();
         const d = dirFd(fd, Rights.PATH_FILESTAT_GET);
         const w = walk(d, pathPtr, pathLen, 'path_filestat_get');
-        const st = at(w, (_dir, _name) => {
-          if (w.trailingSlash) requireDirEntry(w, 'path_filestat_get');
-          else if (flags & LookupFlags.SYMLINK_FOLLOW) followAll(w, 'path_filestat_get');
+        const st = at(w, () => {
+          let found: Stat | null = null;
+          if (w.trailingSlash) found = requireDirEntry(w, 'path_filestat_get');
+          else if (flags & LookupFlags.SYMLINK_FOLLOW) found = followAll(w, 'path_filestat_get');
+          if (found !== null) return found;
           return w.name === null ? w.dir.stat() : w.dir.statAt(w.name);
         });
         writeFilestat(m, buf, st);

@@ -75,7 +75,10 @@ export class Kernel {
     for (const spec of config.mounts) {
       const readOnly = spec.fs.readOnly;
       const mount: Mount = { path: spec.path, fs: spec.fs, readOnly, dev: dev++ };
-      spec.fs.attach?.({ now: () => config.clock.realtime(), dev: mount.dev });
+      // A guest without a clock must not learn the time from the timestamps of files it
+      // creates, so a denied clock stamps them with the epoch.
+      const now = config.clock.kind === 'deny' ? () => 0n : () => config.clock.realtime();
+      spec.fs.attach?.({ now, dev: mount.dev });
       this.mounts.push(mount);
       const ro = readOnly ? ~RIGHTS_WRITE : -1;
       // Inheriting keeps FD_WRITE so a write-open on a read-only mount reaches the kernel's

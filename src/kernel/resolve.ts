@@ -1,5 +1,5 @@
 import { Errno, FileType } from '../abi/constants.js';
-import type { DirHandle } from '../fs/types.js';
+import type { DirHandle, Stat } from '../fs/types.js';
 import { fail, isWasiErrno } from './errors.js';
 
 /** Symlinks followed in one resolution before ELOOP, as on Linux. */
@@ -102,19 +102,20 @@ export class Walk {
   /**
    * If the final entry is a symlink, follow it (repeatedly) so `name` names a non-symlink
    * or a missing entry. Used by calls that follow symlinks and by trailing slashes.
+   * Returns the final entry's stat (null if it does not exist or the path names `dir`).
    */
-  followAll(): void {
+  followAll(): Stat | null {
     for (;;) {
       const name = this.name;
-      if (name === null) return;
-      let type: FileType;
+      if (name === null) return null;
+      let st: Stat;
       try {
-        type = this.dir.statAt(name).filetype;
+        st = this.dir.statAt(name);
       } catch (e) {
-        if (isWasiErrno(e) && e.errno === Errno.NOENT) return;
+        if (isWasiErrno(e) && e.errno === Errno.NOENT) return null;
         throw e;
       }
-      if (type !== FileType.SYMBOLIC_LINK) return;
+      if (st.filetype !== FileType.SYMBOLIC_LINK) return st;
       this.followFinal();
     }
   }

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -425,6 +425,15 @@ describe('warden help and version', () => {
     assert.equal(warden(['help', 'run']).stdout, run.stdout);
     for (const flag of RUN_FLAGS) assert.match(run.stdout, new RegExp(`^ {2}(-h, )?${flag}[ =]`, 'm'), `${flag} is documented`);
     for (const code of ['134', '124', '137', '126', '70']) assert.match(run.stdout, new RegExp(`^ {2}${code} `, 'm'));
+  });
+
+  test('the launcher without a build is a one-line failure (70)', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'bin'));
+    copyFileSync(bin, join(dir, 'bin', 'warden.js'));
+    const r = spawnSync(process.execPath, [join(dir, 'bin', 'warden.js'), '--version'], { encoding: 'utf8' });
+    assert.equal(r.status, 70);
+    assertOneLine({ status: r.status, stdout: r.stdout, stderr: r.stderr }, /not built yet/);
   });
 
   test('--version prints the package version', () => {

@@ -48,3 +48,18 @@ it('memory growth against a cap: grow fails, the guest exits 1, the outcome is l
   assert.equal((r.error as { limit?: string } | undefined)?.limit, 'memory');
   assert.match(r.out, /^(step\n){6,7}grow failed\n$/);
 });
+
+// The worker and process engines must classify traps and proc_exit exactly as inline does.
+for (const isolation of ['worker', 'process'] as const) {
+  it(`under isolation '${isolation}': same trap kinds, and proc_exit still cannot be caught`, async () => {
+    for (const [guest, kind] of TRAPS) {
+      const r = await runGuest(guest, { isolation });
+      assert.equal(r.outcome, 'trapped', `${guest}: ${String(r.error)}`);
+      assert.equal((r.error as GuestTrap).kind, kind, guest);
+      assert.equal(r.out, 'before trap\n', guest);
+    }
+    const r = await runGuest('exit_catch_all', { isolation });
+    assert.equal(r.exitCode, 7);
+    assert.equal(r.out, 'before exit\n');
+  });
+}

@@ -5,7 +5,7 @@ import { Kernel, type KernelConfig } from '../kernel/kernel.js';
 import { ModuleRejected } from './errors.js';
 import { settle, type Settled } from './outcome.js';
 import { traceImports } from './trace.js';
-import { startFuel, type FuelMeter } from './rewrite/index.js';
+import { growRefused, startFuel, type FuelMeter } from './rewrite/index.js';
 
 export interface GuestConfig {
   module: WebAssembly.Module;
@@ -33,8 +33,9 @@ export interface GuestEnd extends Settled {
 }
 
 const PAGE = 65536;
-// The fuel meter of each running guest, from instantiation to endGuest.
+// The fuel meter and the memory-cap probe of each running guest, from instantiation to endGuest.
 const meters = new WeakMap<Kernel, FuelMeter>();
+const capProbes = new WeakMap<Kernel, () => boolean>();
 
 export function runGuest(cfg: GuestConfig): GuestEnd {
   const started = performance.now();
@@ -77,6 +78,7 @@ export function instantiateGuest(cfg: GuestConfig, k: Kernel): WebAssembly.Insta
   const ex = instance.exports;
   if (!(ex.memory instanceof WebAssembly.Memory)) throw new ModuleRejected('entry', 'module does not export a memory named "memory"');
   k.mem.bind(ex.memory);
+  capProbes.set(k, growRefused(instance));
   if (cfg.fuel !== undefined) meters.set(k, startFuel(instance, cfg.fuel));
   cfg.onInstance?.(instance, k);
   return instance;
@@ -96,7 +98,7 @@ export function endGuest(
   const settled = settle(thrown, finished, {
     stopped: k.stopped,
     timeoutMs: cfg.timeoutMs,
-    memoryCapHit: Number.isFinite(cfg.memoryCap) && size + PAGE > cfg.memoryCap,
+    memoryCapHit: Number.isFinite(cfg.memoryCap) && (size + PAGE > cfg.memoryCap || (capProbes.get(k)?.() ?? false)),
     memoryCap: cfg.memoryCap,
     timedOut,
     fuelExhausted: meter?.exhausted() ?? false,

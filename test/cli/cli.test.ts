@@ -156,6 +156,16 @@ describe('warden run: directories', () => {
     assert.equal(warden(['run', '--memfs', '/tmp', g.writer!]).status, 0);
   });
 
+  test('the fd and path conformance guests pass every check on a --dir mount', () => {
+    for (const name of ['fd', 'path']) {
+      const dir = tempDir();
+      writeFileSync(join(dir, 'a.txt'), 'hello from a.txt\n');
+      const r = warden(['run', '--dir', `${dir}::/sandbox`, join(root, `fixtures/wasm/${name}.wasm`), '/sandbox']);
+      assert.equal(r.status, 0, `${name}: ${r.stdout.split('\n').filter((l) => !l.startsWith('ok ')).join('\n')}`);
+      assert.match(r.stdout, /^PASS \d+ checks$/m);
+    }
+  });
+
   test('a missing --dir is one usage line', () => {
     const r = warden(['run', '--dir', '/nonexistent/dir', hello]);
     assert.equal(r.status, 2);

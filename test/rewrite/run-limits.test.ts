@@ -112,6 +112,13 @@ test('an endless loop is stopped by fuel, not by the deadline', async () => {
   assert.ok(r.durationMs < 5_000);
 });
 
+test('an unlimited (Infinity) fuel budget runs to the end and still counts', async () => {
+  const r = await run(fixture('hello'), { args: ['hello'], stdout: 'capture', limits: { fuel: Infinity } });
+  assert.equal(r.outcome, 'exited');
+  const finite = await run(fixture('hello'), { args: ['hello'], stdout: 'capture', limits: { fuel: 1e9 } });
+  assert.equal(r.fuelUsed, finite.fuelUsed);
+});
+
 test('a guest trap under fuel is still a trap', async () => {
   const mod = await wat('(module (memory (export "memory") 1) (func (export "_start") (drop (i32.div_u (i32.const 1) (i32.const 0)))))');
   const r = await run(mod, { limits: { fuel: 1e6 } });

@@ -15,7 +15,8 @@ export interface FuelMeter {
 
 /** Wrap the fuel global and set it to `budget` minus what was `spent` already. */
 export function fuelMeter(global: WebAssembly.Global, budget: number, spent = 0n): FuelMeter {
-  const b = BigInt(Math.floor(budget));
+  // Beyond 2^62 (or Infinity) means "unlimited" in practice; i64 and BigInt need a finite value.
+  const b = budget >= Number(FUEL_INITIAL) ? FUEL_INITIAL : BigInt(Math.floor(budget));
   global.value = b - spent;
   return {
     budget,

@@ -11,7 +11,7 @@ import { parseCommandLine, type RunArgs } from './parse.js';
 import { loadPolicyFile } from './policy-file.js';
 import { ownStdin } from './stdin.js';
 import { openTrace } from './trace.js';
-import { CliUsageError, fsReason, usage } from './values.js';
+import { CliUsageError, fsReason, usage } from './errors.js';
 
 export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 70;

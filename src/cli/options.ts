@@ -8,7 +8,8 @@ import { overlay } from '../fs/overlay.js';
 import { hostDir, type HostFileSystem } from '../node/host-fs.js';
 import type { Limits, Mountable, RunOptions } from '../run/options.js';
 import type { RunArgs } from './parse.js';
-import { CliUsageError, fsReason, usage, type DirSpec } from './values.js';
+import { CliUsageError, fsReason, usage } from './errors.js';
+import type { DirSpec } from './values.js';
 
 export interface CliRunOptions {
   options: RunOptions;

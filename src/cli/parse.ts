@@ -2,8 +2,9 @@
 // the environment map it is given (for `--env NAME`), so it is easy to test.
 import type { ClockOption } from '../time/clocks.js';
 import type { RandomOption } from '../time/random.js';
+import { usage } from './errors.js';
 import {
-  parseClock, parseCount, parseDir, parseEnv, parseMemfs, parseMs, parseNumber, parseRandom, parseSize, usage, type DirSpec,
+  parseClock, parseCount, parseDir, parseEnv, parseMemfs, parseMs, parseNumber, parseRandom, parseSize, type DirSpec,
 } from './values.js';
 
 export type Isolation = 'inline' | 'worker' | 'process';

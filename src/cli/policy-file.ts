@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadPolicy } from '../node/policy.js';
 import type { RunOptions } from '../run/options.js';
-import { fsReason, usage } from './values.js';
+import { fsReason, usage } from './errors.js';
 
 export function loadPolicyFile(file: string): RunOptions {
   let text: string;

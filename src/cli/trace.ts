@@ -1,7 +1,7 @@
 // Where `--trace` lines go. Writes are synchronous (writeSync) so trace lines interleave with the
 // guest's own stderr output in the order the calls happened.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { fsReason, usage } from './values.js';
+import { fsReason, usage } from './errors.js';
 
 export interface TraceSink {
   line(text: string): void;

@@ -2,26 +2,7 @@
 // names the flag, so a bad command line ends in one clear line and exit status 2.
 import type { ClockOption } from '../time/clocks.js';
 import type { RandomOption } from '../time/random.js';
-
-/** A bad command line (exit status 2). */
-export class CliUsageError extends Error {
-  override readonly name = 'CliUsageError';
-}
-
-export function usage(message: string): never {
-  throw new CliUsageError(message);
-}
-
-const FS_CODES: Record<string, string> = {
-  ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory',
-  ENOTDIR: 'a path component is not a directory', ELOOP: 'too many symbolic links',
-};
-
-/** A short reason for a failed host file operation ("no such file or directory"). */
-export function fsReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  return (code !== undefined ? FS_CODES[code] ?? code : undefined) ?? String((e as Error)?.message ?? e);
-}
+import { usage } from './errors.js';
 
 const SIZE_UNITS: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
 

@@ -2,7 +2,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCommandLine, type RunArgs } from '../../src/cli/parse.js';
-import { CliUsageError, parseClock, parseDir, parseMemfs, parseSize } from '../../src/cli/values.js';
+import { CliUsageError } from '../../src/cli/errors.js';
+import { parseClock, parseDir, parseMemfs, parseSize } from '../../src/cli/values.js';
 
 function runArgs(argv: string[], env: Record<string, string> = {}): RunArgs {
   const c = parseCommandLine(['run', ...argv], env);

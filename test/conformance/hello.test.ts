@@ -4,7 +4,7 @@ import { it } from 'node:test';
 import { mountKinds, runGuest } from '../helpers/guest.js';
 
 for (const mount of mountKinds()) {
-  it(`hello lists a ${mount.kind} mount and reads $NAME`, async () => {
+  it(`hello lists the mount (${mount.kind}) and reads $NAME`, async () => {
     const r = await runGuest('hello', {
       args: ['/sandbox'], env: { NAME: 'Ada' }, mount, files: { 'b.txt': 'b', 'a.txt': 'a', 'sub/c.txt': 'c' },
     });

@@ -1,7 +1,8 @@
 // Loads a built fixture (fixtures/wasm/<name>.wasm) and runs it through the public API, on a
-// mount of each available kind, so every conformance family runs against memoryFs and hostDir.
+// mount of each available kind (memoryFs, hostDir, overlays on both), so every conformance
+// family runs against every filesystem.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +19,7 @@ export function fixturePath(name: string): string {
 export type Files = Record<string, string>;
 
 export interface MountKind {
-  readonly kind: 'memory' | 'host';
+  readonly kind: 'memory' | 'host' | 'overlay on memory' | 'overlay on host';
   /** A fresh filesystem seeded with `files`; `cleanup` removes whatever it left on the host. */
   make(files: Files): { fs: FileSystem; cleanup(): void };
 }
@@ -28,24 +29,60 @@ const memoryKind: MountKind = {
   make: (files) => ({ fs: warden.memoryFs(files), cleanup: () => {} }),
 };
 
-const hostKind: MountKind = {
-  kind: 'host',
+/** A fresh host directory seeded with `files`, mounted with hostDir. */
+function makeHostDir(files: Files): { dir: string; fs: FileSystem; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-conf-'));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  const hostDir = (warden as { hostDir?: (path: string) => FileSystem }).hostDir;
+  if (typeof hostDir !== 'function') throw new Error('hostDir is not available');
+  return { dir, fs: hostDir(dir), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const hostKind: MountKind = { kind: 'host', make: makeHostDir };
+
+/** Every path under `dir` with its type and content (files) or target (symlinks). */
+function snapshot(dir: string, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const full = join(dir, name);
+    const st = lstatSync(full);
+    if (st.isSymbolicLink()) out.push(`${prefix}${name} -> ${readlinkSync(full)}`);
+    else if (st.isDirectory()) out.push(`${prefix}${name}/`, ...snapshot(full, `${prefix}${name}/`));
+    else out.push(`${prefix}${name} = ${readFileSync(full).toString('base64')}`);
+  }
+  return out;
+}
+
+const overlayMemoryKind: MountKind = {
+  kind: 'overlay on memory',
+  make: (files) => ({ fs: warden.overlay(warden.memoryFs(files)), cleanup: () => {} }),
+};
+
+/** An overlay whose lower layer is a host directory; cleanup checks the host was never written. */
+const overlayHostKind: MountKind = {
+  kind: 'overlay on host',
   make(files) {
-    const dir = mkdtempSync(join(tmpdir(), 'warden-conf-'));
-    for (const [name, content] of Object.entries(files)) {
-      mkdirSync(dirname(join(dir, name)), { recursive: true });
-      writeFileSync(join(dir, name), content);
-    }
-    const hostDir = (warden as { hostDir?: (path: string) => FileSystem }).hostDir;
-    if (typeof hostDir !== 'function') throw new Error('hostDir is not available');
-    return { fs: hostDir(dir), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+    const host = makeHostDir(files);
+    const before = snapshot(host.dir);
+    return {
+      fs: warden.overlay(host.fs),
+      cleanup() {
+        const after = snapshot(host.dir);
+        host.cleanup();
+        assert.deepEqual(after, before, 'the overlay wrote through to its host directory');
+      },
+    };
   },
 };
 
-/** The mount kinds this build offers: memoryFs always, hostDir once it exists. */
+/** The mount kinds this build offers: memoryFs and an overlay on it always; hostDir and an
+ * overlay on it once hostDir exists. */
 export function mountKinds(): MountKind[] {
   const hasHost = typeof (warden as { hostDir?: unknown }).hostDir === 'function';
-  return hasHost ? [memoryKind, hostKind] : [memoryKind];
+  return hasHost ? [memoryKind, hostKind, overlayMemoryKind, overlayHostKind] : [memoryKind, overlayMemoryKind];
 }
 
 export interface GuestRun extends RunResult {

@@ -15,4 +15,6 @@ export interface Row {
   nodeP90?: number;
   /** Median of per-pair ratios (each Warden iteration over the node:wasi one next to it). */
   pairedRatio?: number;
+  /** Shown in the result column when there is no verdict (e.g. a case that produced nothing). */
+  note?: string;
 }

@@ -1,17 +1,18 @@
-// `npm run bench`: every case side by side with node:wasi in this one process, then the
-// teammates' Warden-only rows (engines, fuel) when their modules exist. Prints a markdown
-// table and writes it to bench/results.md.
+// `npm run bench`: every case side by side with node:wasi (both in one process, one process per
+// case: case-child.ts), then the teammates' Warden-only rows (engines, fuel) when their modules
+// exist. Prints a markdown table and writes it to bench/results.md.
 //
 //   node dist/bench/run.js [--only ID[,ID...]] [--no-write]
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { Case } from './case.js';
-import { cleanupScratch, repoRoot } from './env.js';
-import { ioCases } from './cases-io.js';
-import { measurePair, type PairResult } from './measure.js';
+import { allCases } from './cases.js';
+import { devNull, repoRoot } from './env.js';
+import type { PairResult } from './measure.js';
 import type { Row } from './row.js';
-import { sysCases } from './cases-sys.js';
 import { ratioOf, renderTable, verdict } from './table.js';
 
 function parseArgs(argv: string[]): { only: string[] | null; write: boolean } {
@@ -27,13 +28,36 @@ function parseArgs(argv: string[]): { only: string[] | null; write: boolean } {
   return { only, write };
 }
 
+/** Run one case in a child process; null if the child died without a result. */
+function runInChild(id: string): Promise<{ result?: PairResult; error?: string }> {
+  return new Promise((resolve) => {
+    const child = fork(fileURLToPath(new URL('./case-child.js', import.meta.url)), [id], {
+      stdio: ['ignore', devNull(), 'inherit', 'ipc'],
+      execArgv: ['--no-warnings'],
+    });
+    let got: { result?: PairResult; error?: string } | null = null;
+    child.on('message', (msg: { ok: boolean; result?: PairResult; error?: string }) => {
+      got = msg.ok ? { result: msg.result! } : { error: msg.error ?? 'failed' };
+    });
+    child.on('exit', (code, signal) => resolve(got ?? { error: `child died (${signal ?? `exit ${code}`})` }));
+  });
+}
+
+/** Crashes of the case children (node:wasi's, see case-child.ts), for the report. */
+const crashes: string[] = [];
+
 async function runCase(c: Case): Promise<Row> {
-  let r: PairResult;
-  if (c.measure) r = await c.measure();
-  else {
-    const jobs = await c.prepare!();
-    r = await measurePair(jobs.warden, jobs.node, c.opts);
+  let out = await runInChild(c.id);
+  if (out.result === undefined && out.error?.startsWith('child died')) {
+    crashes.push(`${c.id}: ${out.error}`);
+    out = await runInChild(c.id);
   }
+  if (out.result === undefined) {
+    if (out.error?.startsWith('child died')) crashes.push(`${c.id}: ${out.error} (retry)`);
+    console.error(`case ${c.id} failed: ${out.error}`);
+    return { name: c.name, unit: c.unit, target: c.target, warden: NaN, note: 'no result (see stderr)' };
+  }
+  const r = out.result;
   const k = c.unit === 'µs' ? 1000 : 1;
   return {
     name: c.name, unit: c.unit, target: c.target,
@@ -57,18 +81,14 @@ async function main(): Promise<void> {
   const { only, write } = parseArgs(process.argv.slice(2));
   const started = performance.now();
   const loadBefore = loadavg()[0]!;
-  const cases = [...sysCases(), ...ioCases()].filter((c) => only === null || only.some((o) => c.id.startsWith(o)));
+  const cases = allCases().filter((c) => only === null || only.some((o) => c.id.startsWith(o)));
   const rows: Row[] = [];
-  try {
-    for (const c of cases) {
-      const row = await runCase(c);
-      rows.push(row);
-      const ratio = ratioOf(row);
-      console.error(`  ${c.id.padEnd(22)} warden ${row.warden.toFixed(2)} ${row.unit}  node:wasi ${row.node?.toFixed(2)} ${row.unit}  ` +
-        `ratio ${ratio?.toFixed(2)}  ${verdict(row)}`);
-    }
-  } finally {
-    cleanupScratch();
+  for (const c of cases) {
+    const row = await runCase(c);
+    rows.push(row);
+    const ratio = ratioOf(row);
+    console.error(`  ${c.id.padEnd(22)} warden ${row.warden.toFixed(2)} ${row.unit}  node:wasi ${row.node?.toFixed(2)} ${row.unit}  ` +
+      `ratio ${ratio?.toFixed(2)}  ${verdict(row)}`);
   }
   if (only === null || only.includes('engines')) rows.push(...await extraRows('engines.js', 'engineBenchmarks'));
   if (only === null || only.includes('fuel')) rows.push(...await extraRows('fuel.js', 'fuelBenchmarks'));
@@ -88,6 +108,7 @@ async function main(): Promise<void> {
     `Machine: ${machine}. Whole run: ${seconds.toFixed(0)} s. 1-minute load average ` +
       `${loadBefore.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end (other work on the machine ` +
       'widens the spreads; interleaving keeps it from favouring either side).',
+    ...(crashes.length > 0 ? ['', `Case processes that died and were re-run (node:wasi crashes, see bench/case-child.ts): ${crashes.join('; ')}.`] : []),
     '',
   ].join('\n');
   console.log(text);

@@ -40,7 +40,7 @@ export function renderTable(rows: readonly Row[]): string {
     lines.push(`| ${r.name} | ${fmt(r.warden, r.unit)}${spread(r.wardenP10, r.wardenP90)} | ` +
       `${fmt(r.node, r.unit)}${spread(r.nodeP10, r.nodeP90)} | ${ratio === undefined ? '–' : ratio.toFixed(2)} | ` +
       `${r.pairedRatio === undefined ? '–' : r.pairedRatio.toFixed(2)} | ` +
-      `${r.target ?? ''} | ${verdict(r)} |`);
+      `${r.target ?? ''} | ${verdict(r) || (r.note ?? '')} |`);
   }
   return lines.join('\n');
 }

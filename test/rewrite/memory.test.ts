@@ -1,7 +1,7 @@
 // limitMemory: the rewritten module's memory.grow fails inside the guest at the cap.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GROW_FAILED_EXPORT, limitMemory, MemoryLimitError, RewriteError, trackGrowFailures } from '../../src/run/rewrite/index.js';
+import { GROW_FAILED_EXPORT, limitMemory, MemoryLimitError, prepareModule, RewriteError, trackGrowFailures } from '../../src/run/rewrite/index.js';
 import { parseSections, SEC } from '../../src/run/rewrite/sections.js';
 import { wat } from '../helpers/wat.js';
 
@@ -125,6 +125,11 @@ test('trackGrowFailures flags a grow the cap refused, even a large one below the
   const own = load(trackGrowFailures(limitMemory(await wat(src('(memory 1 4)')), 10 * PAGE), 10)!);
   assert.equal(own.grow(5), -1);
   assert.equal(own.flag.value, 0);
+
+  // A memory cap alone does not reject code the tracker cannot decode (a GC opcode here).
+  const gc = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 5, 3, 1, 0, 1, 10, 6, 1, 4, 0, 0xfb, 0x00, 0x0b]);
+  assert.throws(() => trackGrowFailures(gc, 10), RewriteError);
+  assert.deepEqual([...prepareModule(gc, { memoryBytes: 10 * PAGE }).bytes], [...limitMemory(gc, 10 * PAGE)]);
 
   // Nothing to track without a memory.
   assert.equal(trackGrowFailures(await wat('(module (func (export "f")))'), 10), null);

@@ -8,7 +8,8 @@
 // entry, so the hot path of a loop pays one check per iteration. Charges are therefore an
 // upper bound of the instructions actually executed (a branch out of a region has already paid
 // for the rest of it), and they depend only on the path taken: the same input uses the same
-// fuel on every run.
+// fuel on every run. body.ts rewrites each function (and keeps the counter in a local while
+// a function with loops runs).
 import { Reader, Writer } from './bytes.js';
 import { RewriteError } from './errors.js';
 import { meterBody } from './body.js';

@@ -47,11 +47,21 @@ export function prepareModule(bytes: Uint8Array, o: PrepareOptions): Prepared {
   if (cap !== undefined) out = limitMemory(out, cap);
   if (fuel) out = addFuel(out).bytes;
   // After metering, so the grow helper is unmetered and fuel does not depend on the cap.
-  if (cap !== undefined) out = trackGrowFailures(out, Math.floor(cap / PAGE_BYTES)) ?? out;
+  if (cap !== undefined) out = growTracked(out, Math.floor(cap / PAGE_BYTES));
   const prepared = { bytes: out, fuel };
   if (byOptions === undefined) cache.set(bytes, (byOptions = new Map()));
   byOptions.set(key, prepared);
   return prepared;
+}
+
+// Tracking is a refinement: a module it cannot decode keeps the cap, just without tracking.
+function growTracked(bytes: Uint8Array, capPages: number): Uint8Array {
+  try {
+    return trackGrowFailures(bytes, capPages) ?? bytes;
+  } catch (e) {
+    if (e instanceof RewriteError) return bytes;
+    throw e;
+  }
 }
 
 /**

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import type { RunOptions, HostFunction, BytesHostFunction } from '../run/options.js';
 import type { RunResult } from '../run/result.js';
 import { answerHostCall, listHostFunctions, type HostAnswer } from './host-functions.js';
@@ -12,7 +13,7 @@ import { describeJob } from './worker-job.js';
 import { Session } from './worker-session.js';
 import type { RemoteEnd, RemoteMsg } from './worker-remote.js';
 
-const entry = new URL('./process-entry.js', import.meta.url);
+const entry = fileURLToPath(new URL('./process-entry.js', import.meta.url));
 const hashes = new WeakMap<Uint8Array, string>();
 
 export function moduleHash(bytes: Uint8Array): string {
@@ -41,7 +42,7 @@ export class ChildProc {
   constructor(stackSizeMb?: number) {
     const flags = stackSizeMb !== undefined ? [`--stack-size=${Math.floor(stackSizeMb * 1024 * 0.9)}`] : [];
     // An empty environment: the child holds nothing of the host's beyond what a job sends it.
-    this.proc = spawn(process.execPath, [...flags, entry.pathname], { stdio: ['ignore', 'inherit', 'inherit', 'pipe', 'pipe'], env: {} });
+    this.proc = spawn(process.execPath, [...flags, entry], { stdio: ['ignore', 'inherit', 'inherit', 'pipe', 'pipe'], env: {} });
     this.input = this.proc.stdio[3] as Writable;
     this.input.on('error', () => { /* the child is gone; 'close' reports it */ });
     const reader = new FrameReader((m) => this.client?.onFrame(m));

@@ -7,8 +7,8 @@ import { QuotaFileSystem, type QuotaOptions } from '../fs/quota.js';
 import { ReadOnlyFileSystem } from '../fs/readonly.js';
 import type { FileSystem } from '../fs/types.js';
 import { VirtualFileMount } from '../fs/virtual.js';
-import { VirtualClock, type ClockOption } from '../time/clocks.js';
-import type { RandomOption } from '../time/random.js';
+import { VirtualClock, createClock, type ClockOption } from '../time/clocks.js';
+import { createRandom, type RandomOption } from '../time/random.js';
 import {
   AbortError, GuestTrap, LimitExceeded, ModuleRejected, TimeoutError, WardenUsageError,
   type GuestError, type RejectKind, type TrapKind, type WasmFrame,
@@ -76,6 +76,10 @@ export function describeJob(o: RunOptions, stdin: Uint8Array | null, timeoutMs: 
   const clock = o.clock;
   if (typeof clock === 'object' && clock !== null && 'virtual' in clock && clock.virtual instanceof VirtualClock) {
     throw new WardenUsageError('a VirtualClock instance cannot be shared with a worker or child process; pass clock: { virtual: { start } }');
+  }
+  // Surface bad clock/random options here as usage errors, not as a failed worker/child.
+  for (const [what, check] of [['clock', () => createClock(clock)], ['random', () => createRandom(o.random)]] as const) {
+    try { check(); } catch (e) { throw new WardenUsageError(`${what}: ${(e as Error).message}`); }
   }
   const spec: JobSpec = {
     args: o.args ?? [],

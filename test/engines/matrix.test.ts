@@ -169,3 +169,9 @@ test('worker/process: mounts that cannot cross are refused clearly', async () =>
     await assert.rejects(run(await guests.exit3(), { isolation, mounts: { '/v': virtualDir({ a: { read: () => 'x' } }) } }), /cannot cross to a worker or child process/);
   }
 });
+
+test('worker/process: bad clock options reject as usage errors before anything starts', async () => {
+  for (const isolation of ['worker', 'process'] as const) {
+    await assert.rejects(run(await guests.exit3(), { isolation, clock: { coarse: { resolutionMs: -1 } } }), /clock: .*resolutionMs/);
+  }
+});

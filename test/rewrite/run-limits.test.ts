@@ -1,10 +1,10 @@
 // Memory and fuel limits end to end through run(): outcomes, fuelUsed, unchanged output.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run, LimitExceeded, ModuleRejected, WardenUsageError } from '../../src/index.js';
+import { run, memoryFs, GuestTrap, LimitExceeded, ModuleRejected, WardenUsageError, type Limits, type RunOptions } from '../../src/index.js';
 import { wat } from '../helpers/wat.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -134,4 +134,29 @@ test('limits that rewrite the module need its bytes; unmeterable modules are rej
   const r = await run(gc, { limits: { fuel: 10 } });
   assert.equal(r.outcome, 'rejected');
   assert.ok(r.error instanceof ModuleRejected && /cannot meter/.test(r.error.message));
+});
+
+test('every conformance fixture behaves the same with fuel and a memory cap', async () => {
+  const dir = join(root, 'fixtures', 'wasm');
+  const names = readdirSync(dir).filter((f) => f.endsWith('.wasm') && !f.startsWith('bench-'));
+  assert.ok(names.length >= 10);
+  for (const name of names) {
+    const bytes = new Uint8Array(readFileSync(join(dir, name)));
+    const opts = (limits: Limits): RunOptions => ({
+      args: [name], stdout: 'capture', stderr: 'capture', mounts: { '/tmp': memoryFs() }, limits: { timeoutMs: 20_000, ...limits },
+    });
+    const plain = await run(bytes, opts({}));
+    const limited = await run(bytes, opts({ fuel: 1e12, memoryBytes: 256 << 20 }));
+    assert.equal(limited.outcome, plain.outcome, name);
+    assert.equal(limited.exitCode, plain.exitCode, name);
+    assert.deepEqual(limited.stdout, plain.stdout, name);
+    assert.deepEqual(limited.stderr, plain.stderr, name);
+    assert.ok(limited.fuelUsed! > 0, name);
+    if (plain.error instanceof GuestTrap) {
+      // Same trap kind, and the same function names on the wasm stack (indices are unchanged).
+      assert.ok(limited.error instanceof GuestTrap, name);
+      assert.equal(limited.error.kind, plain.error.kind, name);
+      assert.deepEqual(limited.error.frames.map((f) => f.name), plain.error.frames.map((f) => f.name), name);
+    }
+  }
 });

@@ -55,7 +55,7 @@ for (const isolation of ['worker', 'process'] as const) {
     for (const [guest, kind] of TRAPS) {
       const r = await runGuest(guest, { isolation });
       assert.equal(r.outcome, 'trapped', `${guest}: ${String(r.error)}`);
-      assert.equal((r.error as GuestTrap).kind, kind, guest);
+      assert.equal((r.error as GuestTrap).kind, kind, `${guest}: ${String(r.error)}`);
       assert.equal(r.out, 'before trap\n', guest);
     }
     const r = await runGuest('exit_catch_all', { isolation });

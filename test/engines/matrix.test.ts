@@ -175,3 +175,11 @@ test('worker/process: bad clock options reject as usage errors before anything s
     await assert.rejects(run(await guests.exit3(), { isolation, clock: { coarse: { resolutionMs: -1 } } }), /clock: .*resolutionMs/);
   }
 });
+
+for (const isolation of engines) {
+  test(`${isolation}: a host function that was not granted fails to link`, async () => {
+    const r = await run(await guests.add(), { isolation, imports: { env: {} } });
+    assert.equal(r.outcome, 'rejected');
+    assert.equal(r.error?.kind, 'link');
+  });
+}

@@ -40,3 +40,11 @@ it('denied clock and random: the calls fail with an errno and the denials are re
   assert.ok(r.denials.some((d) => d.capability === 'clock'), JSON.stringify(r.denials));
   assert.ok(r.denials.some((d) => d.capability === 'random'), JSON.stringify(r.denials));
 });
+
+it('a coarse clock reports its resolution and only shows multiples of it', async () => {
+  const r = await runGuest('clock_random', { clock: { coarse: { resolutionMs: 100 } }, random: 'crypto' });
+  assertPassed(r, 30);
+  assert.equal(info(r, 'res_realtime'), '100000000');
+  assert.equal(info(r, 'res_monotonic'), '100000000');
+  assert.equal(BigInt(info(r, 'realtime') ?? '1') % 100_000_000n, 0n);
+});

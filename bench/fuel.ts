@@ -20,7 +20,10 @@ function ok(r: RunResult, what: string): RunResult {
 
 async function pairRow(on: () => Promise<RunResult>, off: () => Promise<RunResult>): Promise<Omit<Row, 'name' | 'unit'>> {
   const p = await measurePair(async () => ok(await on(), 'fuel on'), async () => ok(await off(), 'fuel off'), { iterations: 9, warmup: 2, budgetMs: 15_000 });
-  return { warden: p.warden.median, wardenP10: p.warden.p10, wardenP90: p.warden.p90, node: p.node.median, nodeP10: p.node.p10, nodeP90: p.node.p90 };
+  return {
+    warden: p.warden.median, wardenP10: p.warden.p10, wardenP90: p.warden.p90,
+    node: p.node.median, nodeP10: p.node.p10, nodeP90: p.node.p90, pairedRatio: p.pairedRatio,
+  };
 }
 
 export async function fuelBenchmarks(): Promise<Row[]> {
@@ -51,7 +54,7 @@ export async function fuelBenchmarks(): Promise<Row[]> {
     {
       name: `fuel: SHA-256 of ${Number(ROUNDS) / 16} MiB, fuel on (node column: Warden fuel off; ${metered.fuelUsed} fuel)`,
       warden: pair.warden.median, wardenP10: pair.warden.p10, wardenP90: pair.warden.p90,
-      node: pair.node.median, nodeP10: pair.node.p10, nodeP90: pair.node.p90,
+      node: pair.node.median, nodeP10: pair.node.p10, nodeP90: pair.node.p90, pairedRatio: pair.pairedRatio,
       unit: 'ms', target: '<= 1.25',
     },
     ...worst,
@@ -61,7 +64,7 @@ export async function fuelBenchmarks(): Promise<Row[]> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const r of await fuelBenchmarks()) {
-    const ratio = r.node === undefined ? '' : ` ratio ${(r.warden / r.node).toFixed(3)}`;
+    const ratio = r.node === undefined ? '' : ` ratio ${(r.warden / r.node).toFixed(3)} paired ${r.pairedRatio?.toFixed(3)}`;
     console.log(`${r.name}: ${r.warden.toFixed(2)} ${r.unit}${r.node !== undefined ? ` vs ${r.node.toFixed(2)}` : ''}${ratio}`);
   }
 }

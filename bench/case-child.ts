@@ -1,9 +1,10 @@
 // Runs one case in its own process (started by run.ts with fd 1 = /dev/null and an IPC
 // channel) and sends back { ok, result } or { ok: false, error }.
 //
-// One process per case because node:wasi itself crashes the process (SIGSEGV, or a V8
-// deoptimizer CHECK) after a few hundred to a few thousand instantiate+start cycles; a crash
-// then costs one case a retry, not the whole run. See /work/notes/bench-findings.md.
+// One process per case because node:wasi itself crashes its process now and then: SIGSEGV
+// from a corrupted heap or SIGABRT in uvwasi_destroy, when a GC runs inside one of its fast API
+// calls (core dumps: /work/notes/bench-findings.md). A crash costs one case a retry (run.ts),
+// not the whole run, and is listed under the table.
 import { allCases } from './cases.js';
 import { cleanupScratch } from './env.js';
 import { measurePair } from './measure.js';

@@ -12,6 +12,13 @@ export interface NodeWasiRun {
   stderr?: number;
 }
 
+// node:wasi aborts the process when a GC that starts inside one of its calls (an allocation in
+// uvwasi_fd_read reports external memory) runs the destructor of an earlier, unreachable WASI
+// object: uvwasi_destroy -> uv_mutex_destroy -> abort() (core dump backtrace in
+// /work/notes/bench-findings.md). Keeping every WASI object of a case alive avoids that path;
+// a case runs in its own short-lived process (case-child.ts), so this is bounded.
+const keepAlive: WASI[] = [];
+
 /** Instantiate and run `module` under node:wasi; returns the guest's exit code. */
 export function runNodeWasi(module: WebAssembly.Module, o: NodeWasiRun): number {
   const wasi = new WASI({
@@ -23,6 +30,7 @@ export function runNodeWasi(module: WebAssembly.Module, o: NodeWasiRun): number 
     ...(o.stdout !== undefined ? { stdout: o.stdout } : {}),
     ...(o.stderr !== undefined ? { stderr: o.stderr } : {}),
   });
+  keepAlive.push(wasi);
   const instance = new WebAssembly.Instance(module, wasi.getImportObject() as WebAssembly.Imports);
   return wasi.start(instance);
 }

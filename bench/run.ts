@@ -46,14 +46,17 @@ function runInChild(id: string): Promise<{ result?: PairResult; error?: string }
 /** Crashes of the case children (node:wasi's, see case-child.ts), for the report. */
 const crashes: string[] = [];
 
+/** Attempts per case: node:wasi crashes its process now and then (see case-child.ts). */
+const ATTEMPTS = 4;
+
 async function runCase(c: Case): Promise<Row> {
   let out = await runInChild(c.id);
-  if (out.result === undefined && out.error?.startsWith('child died')) {
-    crashes.push(`${c.id}: ${out.error}`);
+  for (let attempt = 1; attempt < ATTEMPTS && out.result === undefined && out.error?.startsWith('child died'); attempt++) {
+    crashes.push(`${c.id}: ${out.error.slice('child died '.length)}`);
     out = await runInChild(c.id);
   }
   if (out.result === undefined) {
-    if (out.error?.startsWith('child died')) crashes.push(`${c.id}: ${out.error} (retry)`);
+    if (out.error?.startsWith('child died')) crashes.push(`${c.id}: ${out.error.slice('child died '.length)}`);
     console.error(`case ${c.id} failed: ${out.error}`);
     return { name: c.name, unit: c.unit, target: c.target, warden: NaN, note: 'no result (see stderr)' };
   }
@@ -108,7 +111,7 @@ async function main(): Promise<void> {
     `Machine: ${machine}. Whole run: ${seconds.toFixed(0)} s. 1-minute load average ` +
       `${loadBefore.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end (other work on the machine ` +
       'widens the spreads; interleaving keeps it from favouring either side).',
-    ...(crashes.length > 0 ? ['', `Case processes that died and were re-run (node:wasi crashes, see bench/case-child.ts): ${crashes.join('; ')}.`] : []),
+    ...(crashes.length > 0 ? ['', `Case processes that crashed and were re-run (node:wasi's crashes: see bench/case-child.ts): ${crashes.join('; ')}.`] : []),
     '',
   ].join('\n');
   console.log(text);

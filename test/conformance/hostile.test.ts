@@ -17,3 +17,12 @@ for (const mount of mountKinds()) {
     });
   });
 }
+
+for (const isolation of ['worker', 'process'] as const) {
+  it(`hostile pointers under isolation '${isolation}' get the same errnos`, async () => {
+    const r = await runGuest('hostile', { files: { 'a.txt': 'hello' }, env: { A: '1' }, clock: 'real', random: 'crypto', isolation });
+    assert.deepEqual(r.out.split('\n').filter((l) => l.startsWith('FAIL')), [], r.out);
+    assert.equal(r.exitCode, 0, String(r.error));
+    assert.match(r.out, /\nPASS\n$/);
+  });
+}

@@ -1,16 +1,33 @@
 // Loading and compiling guest modules, with caches so repeated runs of the same module skip
 // compilation (compiled modules are immutable and safe to share between runs).
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ModuleRejected, WardenUsageError } from '../run/errors.js';
 
 export type ModuleSource = Uint8Array | ArrayBuffer | WebAssembly.Module | string;
 
 const byBytes = new WeakMap<object, WebAssembly.Module>();
 
+/**
+ * The bytes last read from each module path, reused while the file's identity, size and mtime
+ * are unchanged: the same array object then hits the rewrite and compile caches (keyed by
+ * array identity), so running a module by path does not recompile it every time.
+ */
+const byPath = new Map<string, { key: string; bytes: Uint8Array }>();
+const MAX_PATHS = 64;
+
 /** Read the module file; rejects with WardenUsageError naming the path. */
 export function readModuleFile(path: string): Uint8Array {
   try {
-    return readFileSync(path);
+    const abs = resolve(path);
+    const st = statSync(abs, { bigint: true });
+    const key = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+    const hit = byPath.get(abs);
+    if (hit !== undefined && hit.key === key) return hit.bytes;
+    const bytes = new Uint8Array(readFileSync(abs));
+    if (byPath.size >= MAX_PATHS) byPath.delete(byPath.keys().next().value!);
+    byPath.set(abs, { key, bytes });
+    return bytes;
   } catch (e) {
     throw new WardenUsageError(`cannot read module ${JSON.stringify(path)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

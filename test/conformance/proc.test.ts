@@ -27,3 +27,17 @@ for (const sig of [0, 2, 9, 15, 6]) {
 it('sched_yield succeeds', async () => {
   assertPassed(await runGuest('proc', { args: ['yield'] }), 3);
 });
+
+for (const isolation of ['worker', 'process'] as const) {
+  it(`under isolation '${isolation}': exit codes pass through exactly and proc_raise(9) stays in the guest`, async () => {
+    for (const code of [0, 3, 256, 4_000_000_000]) {
+      const r = await runGuest('proc', { args: ['exit', String(code)], isolation });
+      assert.equal(r.outcome, 'exited');
+      assert.equal(r.exitCode, code);
+      assert.equal(r.out, `before exit ${code}\n`);
+    }
+    const r = await runGuest('proc', { args: ['raise', '9'], isolation });
+    assert.ok(['exited', 'trapped'].includes(r.outcome), `${r.outcome} ${String(r.error)}`);
+    assert.match(r.out, /^raising 9\n/);
+  });
+}

@@ -33,7 +33,7 @@ function readCase(kind: 'memory' | 'host', chunk: number): Case {
     id: `read-${kind}-${label.replace(' ', '').toLowerCase()}`,
     name: `read ${READ_MIB} MiB in ${label} reads, warden ${kind === 'memory' ? 'memoryFs' : 'hostDir'}`,
     target: '<= 0.90', unit: 'ms',
-    opts: { iterations: 31, warmup: 3, budgetMs: 8_000 },
+    opts: { iterations: 31, warmup: 3, budgetMs: 8_000, gcBetween: true },
     async prepare() {
       const m = fixture('bench-read');
       const { dir, bytes } = big();

@@ -33,7 +33,7 @@ function runInChild(id: string): Promise<{ result?: PairResult; error?: string }
   return new Promise((resolve) => {
     const child = fork(fileURLToPath(new URL('./case-child.js', import.meta.url)), [id], {
       stdio: ['ignore', devNull(), 'inherit', 'ipc'],
-      execArgv: ['--no-warnings'],
+      execArgv: ['--no-warnings', '--expose-gc'],
     });
     let got: { result?: PairResult; error?: string } | null = null;
     child.on('message', (msg: { ok: boolean; result?: PairResult; error?: string }) => {
@@ -104,7 +104,9 @@ async function main(): Promise<void> {
     'Produced by `npm run bench` (`node dist/bench/run.js`). Warden and `node:wasi` run the same',
     'compiled module in one process, iterations interleaved; medians with p10–p90 in brackets;',
     'ratio = Warden median / node:wasi median (lower is better; pass/fail uses it); paired ratio =',
-    'median over iterations of Warden\'s time / the node:wasi time measured next to it.',
+    'median over iterations of Warden\'s time / the node:wasi time measured next to it. Each case runs',
+    'in its own process; the read cases run a full GC (untimed, both sides) before every sample,',
+    'because node:wasi corrupts its heap when a GC starts inside its fd_read.',
     '',
     renderTable(rows),
     '',

@@ -2,7 +2,8 @@
 // The guest thread writes a request and blocks in Atomics.wait (which worker.terminate() does
 // interrupt); the host thread notices it with Atomics.waitAsync, runs the (possibly async)
 // function and writes the answer back. Both sides spin briefly before sleeping because calls
-// tend to come in bursts and a wake-up through the event loop costs tens of microseconds
+// tend to come in bursts and a wake-up through the event loop costs tens of microseconds; the
+// spin adapts, so it stops costing time when the two threads share a busy core
 // (see notes/rationale-engines.md, "Why spin before waiting?").
 import { HostFunctionError } from './host-functions-errors.js';
 import { answerHostCall, type HostAnswer } from './host-functions.js';
@@ -42,9 +43,30 @@ function spinUntil(cond: () => boolean, micros: number): boolean {
   return false;
 }
 
+/**
+ * How long to spin before sleeping, adapted like an adaptive mutex: it doubles while spinning
+ * pays off and halves when it does not (the other thread is not running, e.g. both share one
+ * busy core, where spinning only delays it). Every PROBE-th wait spins the full time, so that
+ * the two sides, which fall back to sleeping together, can find their way back to spinning.
+ */
+const MIN_SPIN_MICROS = 1;
+const PROBE = 32;
+
+class AdaptiveSpin {
+  private micros: number;
+  private n = 0;
+  constructor(private readonly max: number) { this.micros = max; }
+  wait(cond: () => boolean): boolean {
+    const ok = spinUntil(cond, ++this.n % PROBE === 0 ? this.max : this.micros);
+    this.micros = ok ? Math.min(this.max, this.micros * 2) : Math.max(MIN_SPIN_MICROS, this.micros / 2);
+    return ok;
+  }
+}
+
 /** The guest thread's side: a blocking call. */
 export class ChannelClient {
   private readonly v: Views;
+  private readonly spin = new AdaptiveSpin(20);
   constructor(sab: SharedArrayBuffer) { this.v = new Views(sab); }
 
   call(index: number, args: unknown[], bytes: Uint8Array | null): unknown {
@@ -63,7 +85,7 @@ export class ChannelClient {
     ctrl[LEN] = bytes === null ? -1 : bytes.length;
     Atomics.store(ctrl, STATE, REQUEST);
     Atomics.notify(ctrl, STATE);
-    if (!spinUntil(() => Atomics.load(ctrl, STATE) !== REQUEST, 20)) {
+    if (!this.spin.wait(() => Atomics.load(ctrl, STATE) !== REQUEST)) {
       while (Atomics.load(ctrl, STATE) === REQUEST) Atomics.wait(ctrl, STATE, REQUEST);
     }
     const kind = ctrl[KIND]!;
@@ -82,6 +104,7 @@ export class ChannelClient {
 /** The host thread's side: serves calls until close(). */
 export class ChannelServer {
   private readonly v: Views;
+  private readonly spin = new AdaptiveSpin(50);
   private closed = false;
   readonly done: Promise<void>;
 
@@ -104,7 +127,7 @@ export class ChannelServer {
       if (s === REQUEST) {
         await this.serveOne();
         // A burst of calls is common: catch the next request without an event-loop wake-up.
-        spinUntil(() => Atomics.load(ctrl, STATE) === REQUEST, 50);
+        this.spin.wait(() => Atomics.load(ctrl, STATE) === REQUEST);
         continue;
       }
       const w = Atomics.waitAsync(ctrl, STATE, s);

@@ -32,3 +32,12 @@ for (const isolation of ['worker', 'process'] as const) {
     }
   });
 }
+
+// File times come from the granted clock: on a frozen clock, "now" in MTIM_NOW and the mtime a
+// write leaves behind are the frozen instant, and the guests' time checks still hold.
+it('fd and path on a frozen clock (memoryFs): file times follow the granted clock', async () => {
+  for (const [name, minChecks] of FAMILIES.filter(([n]) => n === 'fd' || n === 'path')) {
+    const r = await runGuest(name, { args: ['/sandbox'], files: A_TXT, clock: { frozen: 1_700_000_000_000_000_000n } });
+    assertPassed(r, minChecks);
+  }
+});

@@ -5,7 +5,7 @@
 // The built .wasm files are committed, so machines without clang (CI) skip the C step.
 //
 //   npm run fixtures                 rebuild everything
-//   npm run fixtures -- hello traps  rebuild only guests whose name matches
+//   npm run fixtures -- hello trap_  rebuild only guests whose <dir>/<name> contains an argument
 //
 // A C source may carry extra compiler flags on a line `// cflags: ...` near its top.
 import { execFileSync } from 'node:child_process';
@@ -43,7 +43,7 @@ function sources() {
     for (const file of readdirSync(full).sort()) {
       const m = /^(.*)\.(c|wat)$/.exec(file);
       if (!m) continue;
-      if (only.length > 0 && !only.some((o) => m[1].includes(o))) continue;
+      if (only.length > 0 && !only.some((o) => `${dir}/${m[1]}`.includes(o))) continue;
       list.push({ src: join(full, file), kind: m[2], out: join(outDir, m[1] + '.wasm') });
     }
   }

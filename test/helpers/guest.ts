@@ -99,25 +99,29 @@ export interface GuestOptions extends Omit<RunOptions, 'args' | 'mounts'> {
   files?: Files;
   /** The kind of filesystem behind /sandbox (default memoryFs). */
   mount?: MountKind;
+  /** More mounts of the same kind, guest path -> seed files. */
+  moreMounts?: Record<string, Files>;
 }
 
 const decoder = new TextDecoder();
 
 /** Runs fixture `name` with stdout/stderr captured and a /sandbox mount built from `files`. */
 export async function runGuest(name: string, options: GuestOptions = {}): Promise<GuestRun> {
-  const { args = [], files, mount = memoryKind, ...rest } = options;
-  const made = files ? mount.make(files) : undefined;
+  const { args = [], files, mount = memoryKind, moreMounts = {}, ...rest } = options;
+  const made = new Map<string, { fs: FileSystem; cleanup(): void }>();
   try {
+    if (files) made.set('/sandbox', mount.make(files));
+    for (const [path, seed] of Object.entries(moreMounts)) made.set(path, mount.make(seed));
     const result = await warden.run(fixturePath(name), {
       stdout: 'capture',
       stderr: 'capture',
       ...rest,
       args: [name, ...args],
-      mounts: made ? { '/sandbox': made.fs } : {},
+      mounts: Object.fromEntries([...made].map(([path, m]) => [path, m.fs])),
     });
     return { ...result, out: decoder.decode(result.stdout ?? new Uint8Array()), err: decoder.decode(result.stderr ?? new Uint8Array()) };
   } finally {
-    made?.cleanup();
+    for (const m of made.values()) m.cleanup();
   }
 }
 

@@ -9,5 +9,7 @@ export interface Case {
   target: string;
   unit: 'ms' | 'µs';
   opts: PairOptions;
+  /** Extra node flags for this case's process (both sides run in it). */
+  nodeFlags?: string[];
   prepare(): Promise<{ warden: Job; node: Job }>;
 }

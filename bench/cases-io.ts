@@ -27,13 +27,19 @@ function big(): { dir: string; bytes: Uint8Array } {
   return bigFile;
 }
 
-function readCase(kind: 'memory' | 'host', chunk: number): Case {
+/** `deadline: false` runs Warden with timeoutMs: Infinity, to show the vm watchdog's share. */
+function readCase(kind: 'memory' | 'host', chunk: number, deadline = true): Case {
   const label = chunk >= 1 << 20 ? `${chunk >> 20} MiB` : `${chunk >> 10} KiB`;
+  const limits = deadline ? undefined : { timeoutMs: Infinity };
   return {
-    id: `read-${kind}-${label.replace(' ', '').toLowerCase()}`,
-    name: `read ${READ_MIB} MiB in ${label} reads, warden ${kind === 'memory' ? 'memoryFs' : 'hostDir'}`,
+    id: `read-${kind}-${label.replace(' ', '').toLowerCase()}${deadline ? '' : '-nodeadline'}`,
+    name: `read ${READ_MIB} MiB in ${label} reads, warden ${kind === 'memory' ? 'memoryFs' : 'hostDir'}${deadline ? '' : ', timeoutMs: Infinity'}`,
     target: '<= 0.90', unit: 'ms',
-    opts: { iterations: 31, warmup: 3, budgetMs: 8_000, gcBetween: true },
+    opts: { iterations: 31, warmup: 3, budgetMs: 8_000 },
+    // node:wasi's fd_read, called through V8's fast API path, corrupts the heap when a GC starts
+    // inside it (case-child.ts); the regular call path is safe and, at 64 KiB and larger reads,
+    // no slower (measured: 64 MiB in 64 KiB reads 3.0-3.5 ms either way).
+    nodeFlags: ['--no-turbo-fast-api-calls'],
     async prepare() {
       const m = fixture('bench-read');
       const { dir, bytes } = big();
@@ -45,7 +51,7 @@ function readCase(kind: 'memory' | 'host', chunk: number): Case {
       expectSameOutput('read', await run(m, { args, mounts: { '/data': mount() } }),
         captureFd((fd) => runNodeWasi(m, { args, preopens, stdout: fd })));
       return {
-        warden: async () => expectOk(await run(m, { args, mounts: { '/data': mount() }, stdout: 'discard' }), 'read'),
+        warden: async () => expectOk(await run(m, { args, mounts: { '/data': mount() }, stdout: 'discard', limits }), 'read'),
         node: () => runNodeWasi(m, { args, preopens, stdout: devNull() }),
       };
     },
@@ -143,6 +149,7 @@ export function ioCases(): Case[] {
     readCase('host', 64 << 10),
     readCase('memory', 1 << 20),
     readCase('host', 1 << 20),
+    readCase('host', 64 << 10, false),
     writeFileCase('host'),
     writeFileCase('memory'),
     writeStdoutCase(),

@@ -14,12 +14,6 @@ export interface PairOptions {
   batch?: number;
   /** Stop early once this much time (ms) went into timed iterations, keeping >= 5 pairs. */
   budgetMs?: number;
-  /**
-   * Run a full GC (untimed) before every timed sample of either side. Needs --expose-gc. Used
-   * where node:wasi would otherwise crash: a GC that starts inside its fd_read corrupts the
-   * heap (see case-child.ts).
-   */
-  gcBetween?: boolean;
 }
 
 export interface PairResult {
@@ -29,13 +23,7 @@ export interface PairResult {
   pairedRatio: number;
 }
 
-const gc = (globalThis as { gc?: () => void }).gc;
-
-async function timeBatch(job: Job, batch: number, collect = false): Promise<number> {
-  if (collect) {
-    if (gc === undefined) throw new Error('gcBetween needs node --expose-gc');
-    gc();
-  }
+async function timeBatch(job: Job, batch: number): Promise<number> {
   const t0 = performance.now();
   for (let i = 0; i < batch; i++) await job();
   return (performance.now() - t0) / batch;
@@ -43,21 +31,20 @@ async function timeBatch(job: Job, batch: number, collect = false): Promise<numb
 
 export async function measurePair(warden: Job, node: Job, o: PairOptions): Promise<PairResult> {
   const batch = o.batch ?? 1;
-  const g = o.gcBetween === true;
   for (let i = 0; i < o.warmup; i++) {
-    await timeBatch(warden, batch, g);
-    await timeBatch(node, batch, g);
+    await timeBatch(warden, batch);
+    await timeBatch(node, batch);
   }
   const w: number[] = [];
   const n: number[] = [];
   const started = performance.now();
   for (let i = 0; i < o.iterations; i++) {
     if (i % 2 === 0) {
-      w.push(await timeBatch(warden, batch, g));
-      n.push(await timeBatch(node, batch, g));
+      w.push(await timeBatch(warden, batch));
+      n.push(await timeBatch(node, batch));
     } else {
-      n.push(await timeBatch(node, batch, g));
-      w.push(await timeBatch(warden, batch, g));
+      n.push(await timeBatch(node, batch));
+      w.push(await timeBatch(warden, batch));
     }
     if (o.budgetMs !== undefined && i >= 4 && performance.now() - started > o.budgetMs) break;
   }

@@ -29,11 +29,11 @@ function parseArgs(argv: string[]): { only: string[] | null; write: boolean } {
 }
 
 /** Run one case in a child process; null if the child died without a result. */
-function runInChild(id: string): Promise<{ result?: PairResult; error?: string }> {
+function runInChild(id: string, flags: readonly string[]): Promise<{ result?: PairResult; error?: string }> {
   return new Promise((resolve) => {
     const child = fork(fileURLToPath(new URL('./case-child.js', import.meta.url)), [id], {
       stdio: ['ignore', devNull(), 'inherit', 'ipc'],
-      execArgv: ['--no-warnings', '--expose-gc'],
+      execArgv: ['--no-warnings', ...flags],
     });
     let got: { result?: PairResult; error?: string } | null = null;
     child.on('message', (msg: { ok: boolean; result?: PairResult; error?: string }) => {
@@ -50,10 +50,10 @@ const crashes: string[] = [];
 const ATTEMPTS = 4;
 
 async function runCase(c: Case): Promise<Row> {
-  let out = await runInChild(c.id);
+  let out = await runInChild(c.id, c.nodeFlags ?? []);
   for (let attempt = 1; attempt < ATTEMPTS && out.result === undefined && out.error?.startsWith('child died'); attempt++) {
     crashes.push(`${c.id}: ${out.error.slice('child died '.length)}`);
-    out = await runInChild(c.id);
+    out = await runInChild(c.id, c.nodeFlags ?? []);
   }
   if (out.result === undefined) {
     if (out.error?.startsWith('child died')) crashes.push(`${c.id}: ${out.error.slice('child died '.length)}`);
@@ -105,8 +105,8 @@ async function main(): Promise<void> {
     'compiled module in one process, iterations interleaved; medians with p10–p90 in brackets;',
     'ratio = Warden median / node:wasi median (lower is better; pass/fail uses it); paired ratio =',
     'median over iterations of Warden\'s time / the node:wasi time measured next to it. Each case runs',
-    'in its own process; the read cases run a full GC (untimed, both sides) before every sample,',
-    'because node:wasi corrupts its heap when a GC starts inside its fd_read.',
+    'in its own process; the read cases run with `--no-turbo-fast-api-calls`, because node:wasi',
+    'corrupts its heap when a GC starts inside its fast-path fd_read.',
     '',
     renderTable(rows),
     '',

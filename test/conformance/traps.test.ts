@@ -63,3 +63,10 @@ for (const isolation of ['worker', 'process'] as const) {
     assert.equal(r.out, 'before exit\n');
   });
 }
+
+it('proc_exit caught by catch_all whose handler spins without imports: still exit code 5 (inline)', async () => {
+  const r = await runGuest('exit_catch_spin', { limits: { timeoutMs: 1000 } });
+  assert.equal(r.outcome, 'exited', String(r.error));
+  assert.equal(r.exitCode, 5);
+  assert.equal(r.out, 'before exit\n');
+});

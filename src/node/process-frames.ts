@@ -15,18 +15,25 @@ export function encodeFrame(msg: unknown): Buffer {
   return frame;
 }
 
-/** Accumulates chunks from a stream and yields whole frames. */
+/** Accumulates chunks from a stream and yields whole frames (joining chunks once per frame). */
 export class FrameReader {
-  private buf: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private need = 4;
   constructor(private readonly onFrame: (msg: unknown) => void) {}
   push(chunk: Buffer): void {
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
-    while (this.buf.length >= 4) {
-      const n = this.buf.readUInt32LE(0);
-      if (this.buf.length < 4 + n) break;
-      const body = this.buf.subarray(4, 4 + n);
-      this.buf = this.buf.subarray(4 + n);
-      this.onFrame(deserialize(body));
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    while (this.size >= this.need) {
+      const buf = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size);
+      this.chunks = [buf];
+      const n = buf.readUInt32LE(0);
+      if (buf.length < 4 + n) { this.need = 4 + n; return; }
+      const rest = buf.subarray(4 + n);
+      this.chunks = rest.length > 0 ? [rest] : [];
+      this.size = rest.length;
+      this.need = 4;
+      this.onFrame(deserialize(buf.subarray(4, 4 + n)));
     }
   }
 }

@@ -67,9 +67,12 @@ export class Kernel {
     this.argsBytes = config.args.map((a) => enc.encode(a + '\0'));
     this.envBytes = config.env.map(([k, v]) => enc.encode(`${k}=${v}\0`));
 
-    this.fds.set(0, new Descriptor(FileType.CHARACTER_DEVICE, RIGHTS_STDIO & ~Rights.FD_WRITE, 0, 0, null, null, config.stdin, null, null));
-    this.fds.set(1, new Descriptor(FileType.CHARACTER_DEVICE, RIGHTS_STDIO & ~Rights.FD_READ, 0, 0, null, null, null, config.stdout, null));
-    this.fds.set(2, new Descriptor(FileType.CHARACTER_DEVICE, RIGHTS_STDIO & ~Rights.FD_READ, 0, 0, null, null, null, config.stderr, null));
+    // Like wasmtime, stdio is a character device only when it is a real terminal, so that
+    // wasi-libc's isatty() (and line buffering, colours) follow the truth.
+    const type = (s: { isTerminal?: boolean }) => (s.isTerminal ? FileType.CHARACTER_DEVICE : FileType.UNKNOWN);
+    this.fds.set(0, new Descriptor(type(config.stdin), RIGHTS_STDIO & ~Rights.FD_WRITE, 0, 0, null, null, config.stdin, null, null));
+    this.fds.set(1, new Descriptor(type(config.stdout), RIGHTS_STDIO & ~Rights.FD_READ, 0, 0, null, null, null, config.stdout, null));
+    this.fds.set(2, new Descriptor(type(config.stderr), RIGHTS_STDIO & ~Rights.FD_READ, 0, 0, null, null, null, config.stderr, null));
 
     let dev = 1n;
     for (const spec of config.mounts) {

@@ -8,12 +8,16 @@ export interface InputStream {
   available(): number;
   /** True once the end of input has been reached (poll_oneoff reports a hangup). */
   ended(): boolean;
+  /** A real terminal: the guest sees a character device (isatty() true). */
+  readonly isTerminal?: boolean;
 }
 
 export interface OutputStream {
   /** Consume the bytes now; `src` is a view of guest memory and must not be retained. */
   write(src: Uint8Array): void;
   flush?(): void;
+  /** A real terminal: the guest sees a character device (isatty() true). */
+  readonly isTerminal?: boolean;
 }
 
 export class EmptyInput implements InputStream {

@@ -1,6 +1,7 @@
 // Node-side stdio grants: reading stdin from a file or stream, inheriting the host's
 // stdout/stderr. Core streams live in kernel/stdio.ts.
 import { readFileSync, writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import {
   BytesInput, CallbackOutput, CaptureOutput, DiscardOutput, EmptyInput, type InputStream, type OutputStream,
 } from '../kernel/stdio.js';
@@ -9,7 +10,8 @@ import { WardenUsageError } from '../run/errors.js';
 
 /** Writes straight to one of the host's own fds (granted by 'inherit'). */
 export class HostFdOutput implements OutputStream {
-  constructor(private readonly fd: number) {}
+  readonly isTerminal: boolean;
+  constructor(private readonly fd: number) { this.isTerminal = isatty(fd); }
   write(src: Uint8Array): void {
     let off = 0;
     while (off < src.length) {

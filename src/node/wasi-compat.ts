@@ -15,6 +15,7 @@ import { hostDir } from './host-fs.js';
 import { sleepSync } from './inline.js';
 import { HostFdOutput, outputStream } from './stdio.js';
 import { readSync } from 'node:fs';
+import { isatty } from 'node:tty';
 
 export interface WASIOptions {
   /** 'preview1' (or 'unstable', accepted for compatibility; both give preview1 imports). */
@@ -42,7 +43,8 @@ export interface WASIOptions {
  */
 class HostFdInput implements InputStream {
   private eof = false;
-  constructor(private readonly fd: number) {}
+  readonly isTerminal: boolean;
+  constructor(private readonly fd: number) { this.isTerminal = isatty(fd); }
   read(dst: Uint8Array): number {
     if (this.eof || dst.length === 0) return 0;
     for (;;) {

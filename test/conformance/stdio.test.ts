@@ -27,6 +27,8 @@ for (const [label, stdin, expected] of CASES) {
     assert.equal(info(r, 'stdin'), `${expected.length} ${fnv1a(expected)}`);
     assert.equal(r.err, 'to stderr\n');
     assert.doesNotMatch(r.out, /^to stderr$/m);
+    // Captured stdio is not a terminal (wasi-libc's isatty() checks for a character device).
+    assert.equal(info(r, 'isatty'), '0 0 0');
   });
 }
 

@@ -22,10 +22,15 @@ export function pathImports(k: Kernel) {
   const m = k.mem;
   const fds = k.fds;
 
-  /** A directory descriptor holding `rights` (EPERM without them, like wasmtime). */
-  function dirFd(fd: number, rights: number): Descriptor {
+  /**
+   * A directory descriptor holding `rights` (EPERM without them, like wasmtime). For a call
+   * that changes the filesystem (`mutating` names it), a read-only mount answers EROFS first
+   * and the attempt is recorded as a denial.
+   */
+  function dirFd(fd: number, rights: number, mutating?: string): Descriptor {
     const d = fds.get(fd);
     if (d.dir === null) fail(Errno.NOTDIR);
+    if (mutating !== undefined) mutable(d, mutating);
     if ((d.rightsBase & rights) !== rights) fail(Errno.PERM);
     return d;
   }
@@ -70,7 +75,8 @@ export function pathImports(k: Kernel) {
     let need = Rights.PATH_OPEN;
     if (oflags & OFlags.CREAT) need |= Rights.PATH_CREATE_FILE;
     if (oflags & OFlags.TRUNC) need |= Rights.PATH_FILESTAT_SET_SIZE;
-    const d = dirFd(fd, need);
+    const d = fds.get(fd);
+    if (d.dir === null) fail(Errno.NOTDIR);
     if ((oflags & ~0xf) !== 0) fail(Errno.INVAL);
     // As wasmtime: DIRECTORY with CREAT, EXCL or TRUNC is EINVAL before the path is looked at.
     if ((oflags & OFlags.DIRECTORY) && (oflags & (OFlags.CREAT | OFlags.EXCL | OFlags.TRUNC))) fail(Errno.INVAL);
@@ -78,7 +84,9 @@ export function pathImports(k: Kernel) {
     const inhR = Number(BigInt.asUintN(30, inheriting)) & d.rightsInheriting;
     const write = (baseR & WRITE_INTENT) !== 0 || (fdflags & FdFlags.APPEND) !== 0;
     const read = (baseR & (Rights.FD_READ | Rights.FD_READDIR)) !== 0;
+    // A read-only mount answers EROFS (and records the denial) before any rights check.
     if (write || (oflags & (OFlags.CREAT | OFlags.TRUNC))) mutable(d, 'path_open');
+    if ((d.rightsBase & need) !== need) fail(Errno.PERM);
     const w = walk(d, pathPtr, pathLen, 'path_open');
     const follow = (dirflags & LookupFlags.SYMLINK_FOLLOW) !== 0 || w.trailingSlash;
     const mustBeDir = (oflags & OFlags.DIRECTORY) !== 0 || w.trailingSlash;
@@ -147,8 +155,7 @@ export function pathImports(k: Kernel) {
       k.alive();
       try {
         m.refresh();
-        const d = dirFd(fd, Rights.PATH_CREATE_DIRECTORY);
-        mutable(d, 'path_create_directory');
+        const d = dirFd(fd, Rights.PATH_CREATE_DIRECTORY, 'path_create_directory');
         return at(walk(d, pathPtr, pathLen, 'path_create_directory'), (dir, name) => {
           if (name === null) fail(Errno.EXIST);
           dir.mkdir(name);
@@ -180,9 +187,8 @@ export function pathImports(k: Kernel) {
       k.alive();
       try {
         m.refresh();
-        const d = dirFd(fd, Rights.PATH_FILESTAT_SET_TIMES);
+        const d = dirFd(fd, Rights.PATH_FILESTAT_SET_TIMES, 'path_filestat_set_times');
         const [a, mt] = timesFromFlags(k, atim, mtim, fstflags);
-        mutable(d, 'path_filestat_set_times');
         const w = walk(d, pathPtr, pathLen, 'path_filestat_set_times');
         return at(w, () => {
           if (w.trailingSlash) requireDirEntry(w, 'path_filestat_set_times');
@@ -200,8 +206,7 @@ export function pathImports(k: Kernel) {
       try {
         m.refresh();
         const src = dirFd(oldFd, Rights.PATH_LINK_SOURCE);
-        const dst = dirFd(newFd, Rights.PATH_LINK_TARGET);
-        mutable(dst, 'path_link');
+        const dst = dirFd(newFd, Rights.PATH_LINK_TARGET, 'path_link');
         // Following a symlink source is refused, as in wasmtime.
         if (oldFlags & LookupFlags.SYMLINK_FOLLOW) fail(Errno.INVAL);
         const ws = walk(src, oldPtr, oldLen, 'path_link');
@@ -246,8 +251,7 @@ export function pathImports(k: Kernel) {
       k.alive();
       try {
         m.refresh();
-        const d = dirFd(fd, Rights.PATH_REMOVE_DIRECTORY);
-        mutable(d, 'path_remove_directory');
+        const d = dirFd(fd, Rights.PATH_REMOVE_DIRECTORY, 'path_remove_directory');
         return at(walk(d, pathPtr, pathLen, 'path_remove_directory'), (dir, name) => {
           if (name === null) fail(Errno.INVAL);
           dir.rmdir(name);
@@ -260,10 +264,8 @@ export function pathImports(k: Kernel) {
       k.alive();
       try {
         m.refresh();
-        const src = dirFd(fd, Rights.PATH_RENAME_SOURCE);
-        const dst = dirFd(newFd, Rights.PATH_RENAME_TARGET);
-        mutable(src, 'path_rename');
-        mutable(dst, 'path_rename');
+        const src = dirFd(fd, Rights.PATH_RENAME_SOURCE, 'path_rename');
+        const dst = dirFd(newFd, Rights.PATH_RENAME_TARGET, 'path_rename');
         const ws = walk(src, oldPtr, oldLen, 'path_rename');
         return at(ws, () => {
           const wd = walk(dst, newPtr, newLen, 'path_rename');
@@ -285,9 +287,8 @@ export function pathImports(k: Kernel) {
       k.alive();
       try {
         m.refresh();
-        const d = dirFd(fd, Rights.PATH_SYMLINK);
+        const d = dirFd(fd, Rights.PATH_SYMLINK, 'path_symlink');
         const target = m.string(oldPtr, oldLen);
-        mutable(d, 'path_symlink');
         if (target.length === 0) fail(Errno.NOENT);
         if (target.indexOf('\0') !== -1) fail(Errno.INVAL);
         if (target.charCodeAt(0) === 47) {
@@ -312,8 +313,7 @@ export function pathImports(k: Kernel) {
       k.alive();
       try {
         m.refresh();
-        const d = dirFd(fd, Rights.PATH_UNLINK_FILE);
-        mutable(d, 'path_unlink_file');
+        const d = dirFd(fd, Rights.PATH_UNLINK_FILE, 'path_unlink_file');
         const w = walk(d, pathPtr, pathLen, 'path_unlink_file');
         return at(w, (dir, name) => {
           if (name === null) fail(Errno.ISDIR);

@@ -10,7 +10,10 @@ export class FdTable {
   private slots: (Descriptor | undefined)[] = [];
   private count = 0;
 
-  constructor(private readonly maxOpen: number) {}
+  /** Set once a guest has been refused an fd at the open-files limit. */
+  limitHit = false;
+
+  constructor(private readonly maxOpen: number, private readonly onLimit?: () => void) {}
 
   get open(): number { return this.count; }
 
@@ -34,6 +37,7 @@ export class FdTable {
   add(d: Descriptor): number {
     if (this.count >= this.maxOpen) {
       d.close();
+      if (!this.limitHit) { this.limitHit = true; this.onLimit?.(); }
       fail(Errno.MFILE);
     }
     let fd = 0;

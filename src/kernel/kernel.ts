@@ -62,7 +62,8 @@ export class Kernel {
   readonly envBytes: Uint8Array[];
 
   constructor(readonly config: KernelConfig) {
-    this.fds = new FdTable(config.maxOpenFiles);
+    this.fds = new FdTable(config.maxOpenFiles, () =>
+      this.deny('openFiles', 'path_open', `open-files limit of ${config.maxOpenFiles} reached (EMFILE)`));
     const enc = new TextEncoder();
     this.argsBytes = config.args.map((a) => enc.encode(a + '\0'));
     this.envBytes = config.env.map(([k, v]) => enc.encode(`${k}=${v}\0`));

@@ -100,6 +100,7 @@ export function endGuest(
     timeoutMs: cfg.timeoutMs,
     memoryCapHit: Number.isFinite(cfg.memoryCap) && (size + PAGE > cfg.memoryCap || (capProbes.get(k)?.() ?? false)),
     memoryCap: cfg.memoryCap,
+    openFilesCapHit: k.fds.limitHit,
     timedOut,
     fuelExhausted: meter?.exhausted() ?? false,
     fuel: cfg.fuel,

@@ -19,6 +19,8 @@ export interface SettleContext {
   /** The guest reached its memory cap (memory.grow failed at least once). */
   memoryCapHit: boolean;
   memoryCap: number;
+  /** The guest was refused a file descriptor at its open-files limit (EMFILE). */
+  openFilesCapHit?: boolean;
   /** Engine-detected timeout (e.g. V8's watchdog fired). */
   timedOut?: boolean;
   aborted?: { reason?: unknown };
@@ -43,6 +45,9 @@ export function settle(thrown: unknown, finishedNormally: boolean, ctx: SettleCo
   // exit(1)): report the cause, not the symptom.
   if (ctx.memoryCapHit && (s.outcome === 'trapped' || (s.outcome === 'exited' && s.exitCode !== 0))) {
     s = { outcome: 'limit', exitCode: null, error: new LimitExceeded('memory', `guest memory reached its ${ctx.memoryCap}-byte limit`) };
+  } else if (ctx.openFilesCapHit && (s.outcome === 'trapped' || (s.outcome === 'exited' && s.exitCode !== 0))) {
+    // Likewise for EMFILE: a guest that handled it and exited 0 simply exited.
+    s = { outcome: 'limit', exitCode: null, error: new LimitExceeded('openFiles', 'guest reached its open-files limit') };
   }
   return s;
 }

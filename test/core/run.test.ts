@@ -158,3 +158,20 @@ test('every preview1 function is provided', async () => {
   assert.deepEqual(Object.keys(imports).sort(), [...PREVIEW1_FUNCTIONS].sort());
   for (const name of PREVIEW1_FUNCTIONS) assert.equal(typeof imports[name], 'function', name);
 });
+
+test('a guest that dies after EMFILE is reported as the openFiles limit', async () => {
+  const mod = await wat(`(module
+    (import "wasi_snapshot_preview1" "path_open" (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+    (memory (export "memory") 1)
+    (data (i32.const 100) ".")
+    (func (export "_start")
+      (loop
+        (br_if 0 (i32.eqz (call $open (i32.const 3) (i32.const 0) (i32.const 100) (i32.const 1) (i32.const 0)
+          (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 16)))))
+      (call $exit (i32.const 1))))`);
+  const r = await run(mod, { mounts: { '/d': memoryFs() }, limits: { openFiles: 8 } });
+  assert.equal(r.outcome, 'limit');
+  assert.equal((r.error as { limit?: string }).limit, 'openFiles');
+  assert.equal(r.denials.filter((d) => d.capability === 'openFiles').length, 1);
+});

@@ -59,3 +59,19 @@ for (const isolation of ['inline', 'worker', 'process'] as const) {
     }
   });
 }
+
+for (const isolation of ['worker', 'process'] as const) {
+  test(`${isolation} plugin: an AbortSignal stops a running call`, async () => {
+    const ac = new AbortController();
+    const p = await loadPlugin(await pluginGuest(), { isolation, signal: ac.signal, imports: { env: { shout: hostBytes(() => null) } } });
+    try {
+      setTimeout(() => ac.abort(), 50);
+      const t = performance.now();
+      await assert.rejects(p.call('spin'), (e: unknown) => (e as Error).name === 'AbortError');
+      assert.ok(performance.now() - t < 2000);
+      await assert.rejects(p.call('bump'), /ended/);
+    } finally {
+      await p.close();
+    }
+  });
+}

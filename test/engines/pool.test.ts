@@ -98,3 +98,20 @@ test('pool: queueing, back-pressure and abort while queued', async () => {
     await pool.close();
   }
 });
+
+test('pool: host functions (async) and maxPerTenant parallelism', async () => {
+  const pool = new Pool({ maxProcesses: 3, maxPerTenant: 2 });
+  try {
+    const add = await guests.add();
+    const r = await pool.run('a', add, { imports: { env: { add: async (a: number, b: number) => a + b } } });
+    assert.equal(r.exitCode, 42);
+    const spin = await guests.spin();
+    const both = [pool.run('a', spin, { limits: { timeoutMs: 300 } }), pool.run('a', spin, { limits: { timeoutMs: 300 } })];
+    await new Promise((res) => setTimeout(res, 100));
+    assert.equal(pool.processIds('a').length, 2);
+    assert.equal(pool.stats().queued, 0);
+    for (const x of await Promise.all(both)) assert.equal(x.outcome, 'timeout');
+  } finally {
+    await pool.close();
+  }
+});

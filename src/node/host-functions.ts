@@ -69,22 +69,30 @@ export function inlineImports(imports: HostImports | undefined, ref: GuestRef): 
   for (const [module, entries] of Object.entries(imports)) {
     const m: Record<string, unknown> = (out[module] = {});
     for (const [name, f] of Object.entries(entries)) {
-      const sync = (r: unknown): unknown => {
+      // Same message shape as the worker and process engines: "host function env.f failed: ...".
+      const sync = (call: () => unknown): unknown => {
+        let r: unknown;
+        try {
+          r = call();
+        } catch (e) {
+          if (e instanceof HostFunctionError) throw e;
+          throw new HostFunctionError(`host function ${module}.${name} failed: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+        }
         if (isThenable(r)) {
           (r as Promise<unknown>).then(undefined, () => { /* the run already failed on this call */ });
-          throw new HostFunctionError(`${module}.${name} returned a promise: ${INLINE_ASYNC}`);
+          throw new HostFunctionError(`host function ${module}.${name} returned a promise: ${INLINE_ASYNC}`);
         }
         return r;
       };
       if (isBytesFunction(f)) {
         m[name] = (ptr: number, len: number) => {
           alive(ref.kernel);
-          return guestBytesCall(ref, ptr, len, (input) => sync(f.fn(input)));
+          return guestBytesCall(ref, ptr, len, (input) => sync(() => f.fn(input)));
         };
       } else {
         m[name] = (...args: unknown[]) => {
           alive(ref.kernel);
-          return sync(f(...args));
+          return sync(() => f(...args));
         };
       }
     }

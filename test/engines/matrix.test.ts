@@ -66,7 +66,8 @@ for (const isolation of engines) {
     const r = await go(await guests.hostThrows(), { imports: { env: { fail: () => { throw new Error('boom'); } } } });
     assert.equal(r.outcome, 'trapped');
     assert.equal(r.error?.kind, 'host_function');
-    assert.match(r.error!.message, /boom/);
+    assert.equal(r.error!.message, 'host function env.fail failed: boom');
+    assert.ok('frames' in r.error! && r.error.frames.length > 0, 'the guest stack is kept');
   });
 
   test(`${isolation}: already-aborted signal`, async () => {

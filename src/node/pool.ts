@@ -22,6 +22,8 @@ export interface PoolOptions {
   maxQueue?: number;
   /** Stack size of each child (MiB). */
   stackSizeMb?: number;
+  /** End a child that has been idle this long. Default 60 000 ms. */
+  idleTimeoutMs?: number;
 }
 
 /** run() was called while maxQueue jobs were already waiting. */
@@ -55,6 +57,8 @@ export class Pool {
   private readonly recycleAfterRuns: number;
   private readonly maxQueue: number;
   private readonly stackSizeMb: number | undefined;
+  private readonly idleTimeoutMs: number;
+  private readonly idleTimers = new Map<ChildProc, ReturnType<typeof setTimeout>>();
   private readonly children = new Map<string, Set<ChildProc>>();
   private readonly idle = new Set<ChildProc>();
   private readonly queue: Job[] = [];
@@ -68,6 +72,7 @@ export class Pool {
     this.recycleAfterRuns = positive('recycleAfterRuns', o.recycleAfterRuns, 1000);
     this.maxQueue = o.maxQueue === undefined ? 1000 : Math.max(0, Math.floor(o.maxQueue));
     this.stackSizeMb = o.stackSizeMb;
+    this.idleTimeoutMs = positive('idleTimeoutMs', o.idleTimeoutMs, 60_000);
   }
 
   /** Processes alive now, and jobs waiting. */
@@ -121,7 +126,7 @@ export class Pool {
     for (const j of this.queue.splice(0)) { j.unqueue?.(); j.reject(new WardenUsageError('Pool: closed before the job started')); }
     await Promise.all(this.running);
     const all = [...this.children.values()].flatMap((s) => [...s]);
-    for (const c of all) c.close();
+    for (const c of all) { this.unidle(c); c.close(); }
     await Promise.all(all.map((c) => c.closed));
   }
 
@@ -139,7 +144,7 @@ export class Pool {
   /** An idle child of this tenant, or a new one if the limits allow (evicting an idle child of another tenant). */
   private childFor(tenant: string): ChildProc | null {
     const mine = this.children.get(tenant);
-    for (const c of mine ?? []) if (this.idle.has(c)) { this.idle.delete(c); return c; }
+    for (const c of mine ?? []) if (this.idle.has(c)) { this.unidle(c); return c; }
     if ((mine?.size ?? 0) >= this.maxPerTenant) return null;
     if (this.total >= this.maxProcesses) {
       const victim = this.idle.values().next().value;
@@ -159,21 +164,37 @@ export class Pool {
       // Gone (retired, crashed or killed): forget it and let waiting jobs use the slot.
       if (set!.delete(c)) this.total--;
       if (set!.size === 0 && this.children.get(tenant) === set) this.children.delete(tenant);
-      this.idle.delete(c);
+      this.unidle(c);
       this.dispatch();
     });
     return c;
   }
 
   private retire(c: ChildProc): void {
-    this.idle.delete(c);
+    this.unidle(c);
     c.kill();
+  }
+
+  /** Park a warm child: it no longer keeps the host alive, and ends after idleTimeoutMs. */
+  private park(c: ChildProc): void {
+    this.idle.add(c);
+    c.setRef(false);
+    const t = setTimeout(() => this.retire(c), this.idleTimeoutMs);
+    t.unref();
+    this.idleTimers.set(c, t);
+  }
+
+  private unidle(c: ChildProc): void {
+    if (!this.idle.delete(c)) return;
+    clearTimeout(this.idleTimers.get(c));
+    this.idleTimers.delete(c);
+    c.setRef(true);
   }
 
   private start(child: ChildProc, job: Job): void {
     const p = child.run(job.bytes, job.o, job.stdin, job.timeoutMs).then((r) => {
       if (child.dead || REPLACE.has(r.outcome) || child.runs >= this.recycleAfterRuns || this.closing) this.retire(child);
-      else this.idle.add(child);
+      else this.park(child);
       job.resolve(r);
     }, job.reject).finally(() => {
       this.running.delete(p);

@@ -60,6 +60,13 @@ export class ChildProc {
 
   get busy(): boolean { return this.client !== null; }
 
+  /** An idle child should not keep the host process alive: unref it (and ref it again for work). */
+  setRef(on: boolean): void {
+    for (const h of [this.proc, this.proc.stdio[3], this.proc.stdio[4]] as ({ ref?(): void; unref?(): void } | null)[]) {
+      if (on) h?.ref?.(); else h?.unref?.();
+    }
+  }
+
   send(msg: unknown): void {
     if (!this.dead) this.input.write(encodeFrame(msg));
   }

@@ -115,3 +115,16 @@ test('pool: host functions (async) and maxPerTenant parallelism', async () => {
     await pool.close();
   }
 });
+
+test('pool: idle children end after idleTimeoutMs and do not keep the host alive', async () => {
+  const pool = new Pool({ maxProcesses: 1, idleTimeoutMs: 100 });
+  try {
+    await pool.run('a', await guests.exit3());
+    assert.equal(pool.stats().idle, 1);
+    await new Promise((res) => setTimeout(res, 400));
+    assert.equal(pool.stats().processes, 0);
+    assert.equal((await pool.run('a', await guests.exit3())).exitCode, 3);
+  } finally {
+    await pool.close();
+  }
+});

@@ -17,6 +17,7 @@ import type { Limits, Mountable, OutputOption, RunOptions } from '../run/options
 import type { RunResult } from '../run/result.js';
 import type { LimitName } from '../kernel/signals.js';
 import type { Denial } from '../kernel/kernel.js';
+import { mountSpecs } from '../run/mounts.js';
 import { HostFileSystem, hostDir } from './host-fs.js';
 import { listHostFunctions, type HostFunctionRef } from './host-functions.js';
 
@@ -77,7 +78,9 @@ export function describeJob(o: RunOptions, stdin: Uint8Array | null, timeoutMs: 
   if (typeof clock === 'object' && clock !== null && 'virtual' in clock && clock.virtual instanceof VirtualClock) {
     throw new WardenUsageError('a VirtualClock instance cannot be shared with a worker or child process; pass clock: { virtual: { start } }');
   }
-  // Surface bad clock/random options here as usage errors, not as a failed worker/child.
+  // Surface bad clock/random options and mount layouts here as usage errors, not as a failed
+  // worker/child (mountSpecs only groups and checks paths; it opens nothing).
+  mountSpecs(o.mounts);
   for (const [what, check] of [['clock', () => createClock(clock)], ['random', () => createRandom(o.random)]] as const) {
     try { check(); } catch (e) { throw new WardenUsageError(`${what}: ${(e as Error).message}`); }
   }

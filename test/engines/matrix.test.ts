@@ -1,7 +1,7 @@
 // The same guests through every engine give the same outcomes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { run, memoryFs, virtualDir } from '../../src/index.js';
+import { run, memoryFs, virtualDir, file, WardenUsageError } from '../../src/index.js';
 import type { RunOptions } from '../../src/run/options.js';
 import { guests } from './guests.js';
 
@@ -184,3 +184,9 @@ for (const isolation of engines) {
     assert.equal(r.error?.kind, 'link');
   });
 }
+
+test('every engine: a file mount colliding with a directory mount is a usage error', async () => {
+  for (const isolation of engines) {
+    await assert.rejects(run(await guests.exit3(), { isolation, mounts: { '/etc': memoryFs(), '/etc/app.json': file('{}') } }), WardenUsageError, isolation);
+  }
+});

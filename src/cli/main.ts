@@ -44,7 +44,7 @@ async function runCommand(a: RunArgs): Promise<number> {
   const module = readModule(a.module);
   const policy = a.policy === undefined ? undefined : loadPolicyFile(a.policy);
   const { options, ownStdin: stdinMode } = buildRunOptions(a, policy);
-  if (stdinMode === 'always' || (stdinMode === 'auto' && importsFdRead(module))) options.stdin = await ownStdin(stdinMode);
+  if (stdinMode === 'always' || (stdinMode === 'auto' && importsFdRead(module))) options.stdin = await ownStdin(stdinMode, options.isolation ?? 'inline');
   const trace = a.trace ? openTrace(a.traceFile) : undefined;
   if (trace !== undefined) options.trace = (line) => trace.line(line);
   let result: RunResult;

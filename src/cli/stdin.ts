@@ -1,19 +1,20 @@
-// The CLI grants the guest Warden's own stdin. The engines read stdin fully before the guest
-// starts, so a terminal would block the run until Ctrl-D with no output shown: by default a
-// terminal stdin gives the guest an empty input (EOF) instead; `--stdin -` reads it anyway.
+// The CLI grants the guest Warden's own stdin.
+// Inline (the default engine) reads it on demand, like wasmtime: a guest that never reads stdin
+// never touches it, and an interactive guest can read a terminal line by line. The worker and
+// process engines read a stdin grant to its end before the guest starts (nothing may park a
+// thread in an uninterruptible read there), so for them a terminal gives an empty input unless
+// `--stdin -` asks for it (then it is read until Ctrl-D).
 import { fstatSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import type { StdinOption } from '../run/options.js';
 
-export async function ownStdin(mode: 'always' | 'auto'): Promise<StdinOption> {
+export async function ownStdin(mode: 'always' | 'auto', isolation: 'inline' | 'worker' | 'process'): Promise<StdinOption> {
   try {
     fstatSync(0);
   } catch {
     return 'none'; // fd 0 is closed
   }
+  if (isolation === 'inline') return { fd: 0 };
   if (mode === 'auto' && isatty(0)) return 'none';
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const all = Buffer.concat(chunks);
-  return { bytes: new Uint8Array(all.buffer, all.byteOffset, all.length) };
+  return { fd: 0 };
 }

@@ -15,7 +15,7 @@ import { runGuest } from '../run/guest.js';
 import { preparationFailure, prepareModule } from '../run/rewrite/index.js';
 import { compile, moduleBytes, type ModuleSource } from './module-source.js';
 import { invokeWithDeadline, isVmTimeout, sleepSync } from './inline.js';
-import { inputStream, outputStream, stdinBytes } from './stdio.js';
+import { HostFdInput, inputStream, outputStream, stdinBytes } from './stdio.js';
 import { inlineHostImports } from './host-functions.js';
 
 export async function run(source: ModuleSource, options?: RunOptions): Promise<RunResult> {
@@ -74,12 +74,14 @@ async function runInline(source: ModuleSource, o: RunOptions): Promise<RunResult
     throw e;
   }
   const host = inlineHostImports(o.imports);
-  const stdin = await stdinBytes(o.stdin);
+  const lazyFd = typeof o.stdin === 'object' && 'fd' in o.stdin ? o.stdin.fd : null;
+  const stdin = lazyFd === null ? await stdinBytes(o.stdin) : null;
   if (o.signal?.aborted) {
     const { AbortError } = await import('../run/errors.js');
     return { outcome: 'aborted', exitCode: null, error: new AbortError(o.signal.reason), denials: [], durationMs: performance.now() - started, memoryPeakBytes: 0 };
   }
   const config = kernelConfig(o, stdin, timeoutMs, sleepSync);
+  if (lazyFd !== null) config.stdin = new HostFdInput(lazyFd);
   const end = runGuest({
     module,
     kernel: config,

@@ -1,6 +1,6 @@
 // Node-side stdio grants: reading stdin from a file or stream, inheriting the host's
 // stdout/stderr. Core streams live in kernel/stdio.ts.
-import { readFileSync, writeSync } from 'node:fs';
+import { readFileSync, readSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import {
   BytesInput, CallbackOutput, CaptureOutput, DiscardOutput, EmptyInput, type InputStream, type OutputStream,
@@ -26,11 +26,49 @@ export class HostFdOutput implements OutputStream {
   }
 }
 
-/** Read the whole stdin grant before the guest starts (inline and worker engines). */
+const pause = new Int32Array(new SharedArrayBuffer(4));
+function sleepSync(ms: number): void { Atomics.wait(pause, 0, 0, ms); }
+
+/**
+ * Stdin granted as a host fd, read only when the guest reads (as node:wasi and wasmtime do).
+ * The read blocks this thread until input arrives, which no deadline can interrupt: only the
+ * inline engine and the node:wasi drop-in use it; other engines read the fd to its end first.
+ */
+export class HostFdInput implements InputStream {
+  private eof = false;
+  readonly isTerminal: boolean;
+  constructor(private readonly fd: number) { this.isTerminal = isatty(fd); }
+  read(dst: Uint8Array): number {
+    if (this.eof || dst.length === 0) return 0;
+    for (;;) {
+      try {
+        const n = readSync(this.fd, dst, 0, dst.length, null);
+        if (n === 0) this.eof = true;
+        return n;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') { sleepSync(1); continue; }
+        if (code === 'EOF') { this.eof = true; return 0; }
+        throw e;
+      }
+    }
+  }
+  available(): number { return 0; }
+  ended(): boolean { return this.eof; }
+}
+
+/** Read the whole stdin grant before the guest starts (worker and process engines). */
 export async function stdinBytes(o: StdinOption | undefined): Promise<Uint8Array | null> {
   if (o === undefined || o === 'none') return null;
   if ('text' in o) return new TextEncoder().encode(o.text);
   if ('bytes' in o) return o.bytes;
+  if ('fd' in o) {
+    try {
+      return readFileSync(o.fd);
+    } catch (e) {
+      throw new WardenUsageError(`stdin fd ${o.fd} cannot be read: ${(e as Error).message}`);
+    }
+  }
   if ('file' in o) {
     try {
       return readFileSync(o.file);

@@ -13,9 +13,7 @@ import type { Mountable, OutputOption } from '../run/options.js';
 import { checkGuestPath, DEFAULT_OPEN_FILES } from '../run/options.js';
 import { hostDir } from './host-fs.js';
 import { sleepSync } from './inline.js';
-import { HostFdOutput, outputStream } from './stdio.js';
-import { readSync } from 'node:fs';
-import { isatty } from 'node:tty';
+import { HostFdInput, HostFdOutput, outputStream } from './stdio.js';
 
 export interface WASIOptions {
   /** 'preview1' (or 'unstable', accepted for compatibility; both give preview1 imports). */
@@ -34,34 +32,6 @@ export interface WASIOptions {
   mounts?: Record<string, Mountable>;
   clock?: ClockOption;
   random?: RandomOption;
-}
-
-/**
- * Stdin granted as a host fd, read only when the guest reads (as node:wasi does): a blocking
- * read, so the drop-in is for trusted-lifetime use; run() with a worker engine is the way to
- * put a deadline on a guest waiting for input.
- */
-class HostFdInput implements InputStream {
-  private eof = false;
-  readonly isTerminal: boolean;
-  constructor(private readonly fd: number) { this.isTerminal = isatty(fd); }
-  read(dst: Uint8Array): number {
-    if (this.eof || dst.length === 0) return 0;
-    for (;;) {
-      try {
-        const n = readSync(this.fd, dst, 0, dst.length, null);
-        if (n === 0) this.eof = true;
-        return n;
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN') { sleepSync(1); continue; }
-        if (code === 'EOF') { this.eof = true; return 0; }
-        throw e;
-      }
-    }
-  }
-  available(): number { return 0; }
-  ended(): boolean { return this.eof; }
 }
 
 function hostFdInput(fd: number): InputStream {

@@ -10,6 +10,8 @@ export type StdinOption =
   | { text: string }
   | { bytes: Uint8Array }
   | { file: string }
+  /** A host fd: read on demand by the inline engine (like wasmtime), to its end first elsewhere. */
+  | { fd: number }
   | { stream: AsyncIterable<Uint8Array | string> };
 
 export type OutputOption =
@@ -112,8 +114,9 @@ export function validateOptions(o: RunOptions | undefined): RunOptions {
       ('text' in si && typeof si.text === 'string') ||
       ('bytes' in si && si.bytes instanceof Uint8Array) ||
       ('file' in si && typeof si.file === 'string') ||
+      ('fd' in si && Number.isInteger(si.fd) && si.fd >= 0) ||
       ('stream' in si && si.stream !== null && typeof si.stream === 'object'));
-    if (!ok) bad("stdin must be 'none', { text }, { bytes }, { file } or { stream }");
+    if (!ok) bad("stdin must be 'none', { text }, { bytes }, { file }, { fd } or { stream }");
   }
   if (o.mounts !== undefined) {
     if (typeof o.mounts !== 'object' || o.mounts === null) bad('mounts must be an object of guest path → filesystem');

@@ -10,6 +10,7 @@ import type { PluginReply, PluginRequest } from './plugin-remote.js';
 import { ChildProc, moduleHash } from './process-child.js';
 import { describeJob, errorFromJSON, type JobSpec, type ResultJSON } from './worker-job.js';
 import type { RemoteMsg } from './worker-remote.js';
+import { DEADLINE_BACKSTOP_MS } from './worker-session.js';
 
 const workerEntry = new URL('./plugin-worker-entry.js', import.meta.url);
 
@@ -127,7 +128,7 @@ export class RemotePlugin {
   private onMessage(m: RemoteMsg | PluginReply): void {
     switch (m.t) {
       case 'started':
-        if (this.pending !== null && Number.isFinite(this.timeoutMs)) this.pending.timer = setTimeout(() => this.stop('timeout'), this.timeoutMs);
+        if (this.pending !== null && Number.isFinite(this.timeoutMs)) this.pending.timer = setTimeout(() => this.stop('timeout'), this.timeoutMs + DEADLINE_BACKSTOP_MS);
         return;
       case 'out': this.out(m.fd, m.data); return;
       case 'trace': this.o.trace?.(m.line); return;

@@ -1,11 +1,12 @@
 // The guest side of the worker and process engines: rebuild the run from a JobSpec and run it
-// to the end on this thread. The host side stops it from outside (worker.terminate(), SIGKILL),
-// so nothing here arms a deadline on wasm itself; the kernel still ends over-long sleeps.
+// to the end on this thread. The deadline is armed here exactly as inline (V8's vm watchdog and
+// the kernel's sleep deadline); the host side kills the thread/process on abort, and as a
+// backstop shortly after the deadline.
 import type { Mountable, RunOptions } from '../run/options.js';
 import { runGuest, type GuestConfig, type GuestEnd } from '../run/guest.js';
 import type { MemoryTree } from '../fs/memory.js';
 import { kernelConfig } from './run.js';
-import { sleepSync } from './inline.js';
+import { invokeWithDeadline, isVmTimeout, sleepSync } from './inline.js';
 import { guestBytesCall, newGuestRef, type GuestRef } from './host-functions-guest.js';
 import { errorToJSON, recreateMount, writeBackTrees, type JobSpec, type RemoteOutput, type ResultJSON } from './worker-job.js';
 import type { HostFunctionRef } from './host-functions.js';
@@ -73,8 +74,10 @@ export function remoteGuestConfig(module: WebAssembly.Module, spec: JobSpec, hos
     timeoutMs: spec.timeoutMs,
     memoryCap: spec.limits.memoryBytes ?? Infinity,
     ...(spec.limits.fuel !== undefined ? { fuel: spec.limits.fuel } : {}),
-    invoke: (fn) => fn(),
-    isDeadline: () => false,
+    // The guest stops itself at the deadline, as inline, so a timeout keeps the full result
+    // (denials, memory peak, fuel, memoryFs write-back); the host's kill is the backstop.
+    invoke: (fn) => invokeWithDeadline(fn, spec.timeoutMs),
+    isDeadline: isVmTimeout,
     onInstance: (instance, kernel) => { ref.instance = instance; ref.kernel = kernel; },
   };
   return { cfg, mounts };

@@ -18,6 +18,12 @@ export type StopReason = 'timeout' | 'aborted';
  */
 const STOP_GRACE_MS = 10;
 
+/**
+ * The guest side stops itself at the deadline (vm watchdog, kernel sleep deadline) and reports
+ * a full result; the host kills it only if that has not happened this long after the deadline.
+ */
+export const DEADLINE_BACKSTOP_MS = 100;
+
 export function sink(o: OutputOption | undefined): OutputStream {
   if (o === undefined || o === 'capture') return new CaptureOutput();
   if (typeof o === 'function') return new CallbackOutput(o);
@@ -65,7 +71,7 @@ export class Session {
     if (this.done !== null) return m.t === 'end';
     switch (m.t) {
       case 'started':
-        if (Number.isFinite(this.timeoutMs)) this.timer = setTimeout(() => this.stop('timeout'), this.timeoutMs);
+        if (Number.isFinite(this.timeoutMs)) this.timer = setTimeout(() => this.stop('timeout'), this.timeoutMs + DEADLINE_BACKSTOP_MS);
         return false;
       case 'out':
         (m.fd === 1 ? this.stdout : this.stderr).write(m.data);

@@ -32,6 +32,7 @@ for (const isolation of engines) {
     assert.equal(r.outcome, 'timeout');
     assert.equal(r.error?.kind, 'timeout');
     assert.equal(text(r.stdout), 'before\n');
+    assert.equal(r.memoryPeakBytes, 65536, 'the guest side reports the full result');
     assert.ok(performance.now() - t < 3000);
   });
 
@@ -190,3 +191,12 @@ test('every engine: a file mount colliding with a directory mount is a usage err
     await assert.rejects(run(await guests.exit3(), { isolation, mounts: { '/etc': memoryFs(), '/etc/app.json': file('{}') } }), WardenUsageError, isolation);
   }
 });
+
+for (const isolation of ['worker', 'process'] as const) {
+  test(`${isolation}: a guest blocked in a host function that never answers still times out`, async () => {
+    const t = performance.now();
+    const r = await run(await guests.add(), { isolation, limits: { timeoutMs: 200 }, imports: { env: { add: () => new Promise(() => {}) } } });
+    assert.equal(r.outcome, 'timeout');
+    assert.ok(performance.now() - t < 3000);
+  });
+}

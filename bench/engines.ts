@@ -83,7 +83,7 @@ async function deadlineRows(): Promise<Row[]> {
       // start-up (noisy on a shared machine, and identical with or without a deadline) out.
       const w: number[] = [], n: number[] = [];
       for (let i = 0; i < 2; i++) { await go(600_000); await go(Infinity); }
-      for (let i = 0; i < 31; i++) {
+      for (let i = 0; i < 61; i++) {
         if (i % 2 === 0) { w.push(ok(await go(600_000), name).durationMs); n.push(ok(await go(Infinity), name).durationMs); }
         else { n.push(ok(await go(Infinity), name).durationMs); w.push(ok(await go(600_000), name).durationMs); }
       }

@@ -63,15 +63,16 @@ export class FdTable {
   }
 
   /**
-   * fd_renumber: move `from` onto `to`, closing what `to` held. Like wasmtime, `to` may also be
-   * a free number (programs emulate dup2 this way: Yosys saves fd 1, renumbers a log file onto
-   * the now-free 1, and renumbers the saved fd back). Unlike wasmtime, `to` must lie inside the
-   * table, so a guest cannot create arbitrary sparse fd numbers: EBADF past its end.
+   * fd_renumber: move `from` onto `to`, closing what `to` held. As in wasmtime, `to` must be an
+   * open fd (EBADF otherwise; wasi-testsuite `renumber`), so a guest cannot create arbitrary fd
+   * numbers. One exception: a free stdio number (0-2) may be refilled, because programs emulate
+   * dup2 onto stdio that way (Yosys moves fds 1 and 2 away around ABC, renumbers a log file onto
+   * the freed 1 and later renumbers the saved fds back onto the free numbers).
    */
   renumber(from: number, to: number): void {
     const src = this.get(from);
     const t = to >>> 0;
-    if (t >= this.slots.length) fail(Errno.BADF);
+    if (this.slots[t] === undefined && t > 2) fail(Errno.BADF);
     if (from >>> 0 === t) return;
     const dst = this.slots[t];
     if (dst !== undefined) {

@@ -6,6 +6,9 @@ import { fail } from '../kernel/errors.js';
 const EMPTY_U8 = new Uint8Array(0);
 const EMPTY_DV = new DataView(new ArrayBuffer(0));
 
+/** Most buffers one read/write call hands to the host (Linux's IOV_MAX). */
+export const IOV_MAX = 1024;
+
 /**
  * Bounds-checked access to a guest's linear memory.
  *
@@ -72,20 +75,23 @@ export class GuestMemory {
   /**
    * The iovec list at `iovs` as views into guest memory. Every buffer is bounds checked before
    * any byte moves; the total length must fit in u32 (EINVAL otherwise, like wasmtime).
+   * Only the first IOV_MAX non-empty buffers are returned (the call then transfers less, a
+   * legal short read/write): a guest's list of millions of entries must not become millions
+   * of host objects (it exhausted the host's heap).
    */
   iovecs(iovs: number, count: number): Uint8Array[] {
     const n = count >>> 0;
-    const base = this.check(iovs, n * 8);
     if (n * 8 > this.u8.length) fail(Errno.FAULT);
+    const base = this.check(iovs, n * 8);
     const dv = this.dv;
-    const out: Uint8Array[] = new Array(n);
+    const out: Uint8Array[] = [];
     let total = 0;
     for (let i = 0; i < n; i++) {
       const p = dv.getUint32(base + i * 8, true);
       const len = dv.getUint32(base + i * 8 + 4, true);
       if (p + len > this.u8.length) fail(Errno.FAULT);
       total += len;
-      out[i] = this.u8.subarray(p, p + len);
+      if (len !== 0 && out.length < IOV_MAX) out.push(this.u8.subarray(p, p + len));
     }
     if (total > 0xffffffff) fail(Errno.INVAL);
     return out;

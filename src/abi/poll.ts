@@ -5,6 +5,9 @@ import {
 import type { Kernel } from '../kernel/kernel.js';
 import { fail, isWasiErrno } from '../kernel/errors.js';
 
+/** Most subscriptions in one poll_oneoff (Linux poll() refuses nfds beyond its fd limit: EINVAL). */
+const MAX_SUBSCRIPTIONS = 1 << 16;
+
 export function pollImports(k: Kernel, readClock: (id: number, call: string) => bigint) {
   const m = k.mem;
   const fds = k.fds;
@@ -16,7 +19,8 @@ export function pollImports(k: Kernel, readClock: (id: number, call: string) => 
         m.refresh();
         const n = nsubs >>> 0;
         if (n === 0) fail(Errno.INVAL);
-        if (n > 0xffffffff / SIZEOF_SUBSCRIPTION) fail(Errno.INVAL);
+        // Every subscription becomes a host object: millions of them exhausted the host's heap.
+        if (n > MAX_SUBSCRIPTIONS) fail(Errno.INVAL);
         const inp = m.checkAligned(inPtr, n * SIZEOF_SUBSCRIPTION, 8);
         const out = m.checkAligned(outPtr, n * SIZEOF_EVENT, 8);
         const nevPtr = m.check(neventsPtr, 4);

@@ -16,6 +16,9 @@ import type { DirHandle, Handle, Stat } from '../fs/types.js';
  * carry it (fsync of a directory is legal), and reopening "." with a directory's own rights
  * must not count as a write open (EISDIR).
  */
+/** Longest path or symlink target in UTF-16 units (Linux PATH_MAX; kernel/resolve.ts alike). */
+const MAX_PATH_CHARS = 4096;
+
 const WRITE_INTENT = Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE;
 
 export function pathImports(k: Kernel) {
@@ -36,7 +39,7 @@ export function pathImports(k: Kernel) {
   }
 
   function walk(d: Descriptor, pathPtr: number, pathLen: number, call: string): Walk {
-    const path = m.string(pathPtr, pathLen);
+    const path = pathString(pathPtr, pathLen);
     try {
       return new Walk(d.dir!, path);
     } catch (e) {
@@ -51,6 +54,16 @@ export function pathImports(k: Kernel) {
       if (isWasiErrno(e) && e.errno === Errno.PERM) k.deny('fs', call, 'symlink leads outside its directory');
       throw e;
     }
+  }
+
+  /**
+   * A guest path or symlink target, refused (ENAMETOOLONG) before decoding when it cannot fit
+   * PATH_MAX: decoding megabytes per call (and quoting them in denials) exhausted the host.
+   */
+  function pathString(ptr: number, len: number): string {
+    m.check(ptr, len);
+    if (len >>> 0 > MAX_PATH_CHARS * 3) fail(Errno.NAMETOOLONG);
+    return m.string(ptr, len);
   }
 
   function mutable(d: Descriptor, call: string): void {
@@ -288,8 +301,9 @@ export function pathImports(k: Kernel) {
       try {
         m.refresh();
         const d = dirFd(fd, Rights.PATH_SYMLINK, 'path_symlink');
-        const target = m.string(oldPtr, oldLen);
+        const target = pathString(oldPtr, oldLen);
         if (target.length === 0) fail(Errno.NOENT);
+        if (target.length > MAX_PATH_CHARS) fail(Errno.NAMETOOLONG);
         if (target.indexOf('\0') !== -1) fail(Errno.INVAL);
         if (target.charCodeAt(0) === 47) {
           k.deny('fs', 'path_symlink', `absolute symlink target ${JSON.stringify(target)}`);

@@ -42,6 +42,7 @@ export interface KernelConfig {
 }
 
 const MAX_DENIALS = 1000;
+const MAX_DETAIL = 512;
 
 /**
  * One guest's kernel state: memory, fd table, granted capabilities and the run's bookkeeping.
@@ -124,6 +125,8 @@ export class Kernel {
 
   deny(capability: string, call: string, detail: string): void {
     this.deniedCount++;
+    // Details quote guest data (paths): bounded, so 1,000 kept denials stay small.
+    if (detail.length > MAX_DETAIL) detail = detail.slice(0, MAX_DETAIL) + '...';
     if (this.denials.length < MAX_DENIALS) this.denials.push({ capability, call, detail });
   }
 

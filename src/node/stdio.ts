@@ -1,6 +1,6 @@
 // Node-side stdio grants: reading stdin from a file or stream, inheriting the host's
 // stdout/stderr. Core streams live in kernel/stdio.ts.
-import { readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import {
   BytesInput, CallbackOutput, CaptureOutput, DiscardOutput, EmptyInput, type InputStream, type OutputStream,
@@ -29,25 +29,63 @@ export class HostFdOutput implements OutputStream {
 const pause = new Int32Array(new SharedArrayBuffer(4));
 function sleepSync(ms: number): void { Atomics.wait(pause, 0, 0, ms); }
 
+/** Non-blocking twins of host fds (one per fd, reused across runs while it is the same file). */
+const twins = new Map<number, { fd: number; dev: number; ino: number }>();
+
+/**
+ * A non-blocking descriptor reading the same pipe, FIFO or terminal as `fd`: reopening
+ * `/proc/self/fd/N` gives a new open file description, so O_NONBLOCK does not touch the
+ * host's own fd 0. Falls back to `fd` itself (regular files never block).
+ */
+function nonBlockingTwin(fd: number): number {
+  try {
+    const st = fstatSync(fd);
+    if (st.isSocket() && fd === 0) {
+      // A socket cannot be reopened; Node's own stdin (created paused, never read here) puts
+      // fd 0 in non-blocking mode, as any Node program touching process.stdin does.
+      void process.stdin;
+      return fd;
+    }
+    if (!st.isFIFO() && !st.isCharacterDevice()) return fd;
+    const known = twins.get(fd);
+    if (known !== undefined) {
+      if (known.dev === st.dev && known.ino === st.ino) return known.fd;
+      closeSync(known.fd);
+      twins.delete(fd);
+    }
+    const twin = openSync(`/proc/self/fd/${fd}`, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    twins.set(fd, { fd: twin, dev: st.dev, ino: st.ino });
+    return twin;
+  } catch {
+    return fd;
+  }
+}
+
 /**
  * Stdin granted as a host fd, read only when the guest reads (as node:wasi and wasmtime do).
- * The read blocks this thread until input arrives, which no deadline can interrupt: only the
- * inline engine and the node:wasi drop-in use it; other engines read the fd to its end first.
+ * Pipes and terminals are read through a non-blocking twin and waited for in short sleeps,
+ * so the run's deadline (the vm watchdog) still ends a guest waiting on an idle stdin; a
+ * blocking read would park the thread past any deadline. Only the inline engine and the
+ * node:wasi drop-in use this; other engines read the fd to its end first.
  */
 export class HostFdInput implements InputStream {
   private eof = false;
   readonly isTerminal: boolean;
-  constructor(private readonly fd: number) { this.isTerminal = isatty(fd); }
+  private readonly fd: number;
+  constructor(fd: number) {
+    this.isTerminal = isatty(fd);
+    this.fd = nonBlockingTwin(fd);
+  }
   read(dst: Uint8Array): number {
     if (this.eof || dst.length === 0) return 0;
-    for (;;) {
+    for (let waits = 0; ; waits++) {
       try {
         const n = readSync(this.fd, dst, 0, dst.length, null);
         if (n === 0) this.eof = true;
         return n;
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN') { sleepSync(1); continue; }
+        if (code === 'EAGAIN') { sleepSync(waits < 10 ? 1 : 10); continue; }
         if (code === 'EOF') { this.eof = true; return 0; }
         throw e;
       }

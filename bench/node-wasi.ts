@@ -12,12 +12,13 @@ export interface NodeWasiRun {
   stderr?: number;
 }
 
-// node:wasi aborts the process when a GC that starts inside one of its calls (an allocation in
-// uvwasi_fd_read reports external memory) runs the destructor of an earlier, unreachable WASI
-// object: uvwasi_destroy -> uv_mutex_destroy -> abort() (core dump backtrace in
-// /work/notes/bench-findings.md). Keeping every WASI object of a case alive avoids that path;
-// a case runs in its own short-lived process (case-child.ts), so this is bounded.
-const keepAlive: WASI[] = [];
+// node:wasi aborts the process when a GC during one of its calls collects the WASI object that
+// is running (its JS wrapper is dead to V8 once start() is entered): WASI::~WASI ->
+// uvwasi_destroy -> uv_mutex_destroy on the fd-table mutex the call holds -> abort() (core dump
+// backtrace in /work/notes/bench-findings.md). Holding the running object here avoids that. Only
+// the latest one is held: keeping them all would keep every guest memory (and its ~10 GiB
+// address-space reservation) alive and push V8 into a GC per instantiation on both sides.
+let running: WASI | null = null;
 
 /** Instantiate and run `module` under node:wasi; returns the guest's exit code. */
 export function runNodeWasi(module: WebAssembly.Module, o: NodeWasiRun): number {
@@ -30,7 +31,7 @@ export function runNodeWasi(module: WebAssembly.Module, o: NodeWasiRun): number 
     ...(o.stdout !== undefined ? { stdout: o.stdout } : {}),
     ...(o.stderr !== undefined ? { stderr: o.stderr } : {}),
   });
-  keepAlive.push(wasi);
+  running = wasi;
   const instance = new WebAssembly.Instance(module, wasi.getImportObject() as WebAssembly.Imports);
   return wasi.start(instance);
 }

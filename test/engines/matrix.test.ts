@@ -202,7 +202,7 @@ for (const isolation of ['worker', 'process'] as const) {
 }
 
 test('a compiled WebAssembly.Module runs inline and in a worker; the process engine needs bytes', async () => {
-  const module = await WebAssembly.compile(await guests.exit3());
+  const module = await WebAssembly.compile((await guests.exit3()) as Uint8Array<ArrayBuffer>);
   for (const isolation of ['inline', 'worker'] as const) assert.equal((await run(module, { isolation })).exitCode, 3);
   await assert.rejects(run(module, { isolation: 'process' }), /needs the module as bytes or a path/);
 });

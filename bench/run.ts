@@ -74,10 +74,16 @@ async function runCase(c: Case): Promise<Row> {
 async function extraRows(file: string, exportName: string): Promise<Row[]> {
   const url = new URL(`./${file}`, import.meta.url);
   if (!existsSync(url)) return [];
-  const mod = (await import(url.href)) as Record<string, unknown>;
-  const fn = mod[exportName];
-  if (typeof fn !== 'function') return [];
-  return (await (fn as () => Promise<Row[]> | Row[])()) ?? [];
+  try {
+    const mod = (await import(url.href)) as Record<string, unknown>;
+    const fn = mod[exportName];
+    if (typeof fn !== 'function') return [];
+    return (await (fn as () => Promise<Row[]> | Row[])()) ?? [];
+  } catch (e) {
+    // A teammate's rows failing must not lose the side-by-side table.
+    console.error(`${file}: ${(e as Error).stack ?? String(e)}`);
+    return [{ name: `${file} (${exportName})`, warden: NaN, unit: '', note: 'failed (see stderr)' }];
+  }
 }
 
 async function main(): Promise<void> {

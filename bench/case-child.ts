@@ -2,9 +2,9 @@
 // channel) and sends back { ok, result } or { ok: false, error }.
 //
 // One process per case because node:wasi itself crashes its process now and then: SIGSEGV
-// from a corrupted heap or SIGABRT in uvwasi_destroy, when a GC runs inside one of its fast API
-// calls (core dumps: /work/notes/bench-findings.md). A crash costs one case a retry (run.ts),
-// not the whole run, and is listed under the table.
+// from a corrupted heap or SIGABRT in uvwasi_destroy, when a GC runs inside one of its calls
+// (see node-wasi.ts and RATIONALE.md, "Why does the bench run each case in its own process?").
+// A crash costs one case a retry (run.ts), not the whole run, and is listed under the table.
 import { allCases } from './cases.js';
 import { cleanupScratch } from './env.js';
 import { measurePair } from './measure.js';

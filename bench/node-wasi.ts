@@ -14,8 +14,8 @@ export interface NodeWasiRun {
 
 // node:wasi aborts the process when a GC during one of its calls collects the WASI object that
 // is running (its JS wrapper is dead to V8 once start() is entered): WASI::~WASI ->
-// uvwasi_destroy -> uv_mutex_destroy on the fd-table mutex the call holds -> abort() (core dump
-// backtrace in /work/notes/bench-findings.md). Holding the running object here avoids that. Only
+// uvwasi_destroy -> uv_mutex_destroy on the fd-table mutex the call holds -> abort() (seen in a
+// core dump's backtrace). Holding the running object here avoids that. Only
 // the latest one is held: keeping them all would keep every guest memory (and its ~10 GiB
 // address-space reservation) alive and push V8 into a GC per instantiation on both sides.
 let running: WASI | null = null;

@@ -18,7 +18,7 @@ export function timesFromFlags(k: Kernel, atim: bigint, mtim: bigint, flags: num
   if ((flags & FstFlags.ATIM) && (flags & FstFlags.ATIM_NOW)) fail(Errno.INVAL);
   if ((flags & FstFlags.MTIM) && (flags & FstFlags.MTIM_NOW)) fail(Errno.INVAL);
   let now = -1n;
-  const clockNow = () => (now >= 0n ? now : (now = k.config.clock.realtime()));
+  const clockNow = () => (now >= 0n ? now : (now = k.fileNow()));
   const a = flags & FstFlags.ATIM ? BigInt.asUintN(64, atim) : flags & FstFlags.ATIM_NOW ? clockNow() : null;
   const m = flags & FstFlags.MTIM ? BigInt.asUintN(64, mtim) : flags & FstFlags.MTIM_NOW ? clockNow() : null;
   return [a, m];
@@ -203,7 +203,7 @@ export function fdImports(k: Kernel) {
         m.refresh();
         const d = withRights(fd, Rights.FD_FILESTAT_GET);
         const st = d.file !== null ? d.file.stat() : d.dir !== null ? d.dir.stat() : streamStat(d);
-        writeFilestat(m, ptr, st);
+        writeFilestat(m, ptr, k.guestStat(d.mount, st));
         return Errno.SUCCESS;
       } catch (e) { return k.errno(e); }
     },

@@ -190,7 +190,7 @@ export function pathImports(k: Kernel) {
           if (found !== null) return found;
           return w.name === null ? w.dir.stat() : w.dir.statAt(w.name);
         });
-        writeFilestat(m, buf, st);
+        writeFilestat(m, buf, k.guestStat(d.mount, st));
         return Errno.SUCCESS;
       } catch (e) { return k.errno(e); }
     },

@@ -115,6 +115,11 @@ export interface FileSystem {
   attach?(ctx: MountContext): void;
   /** Called by the kernel when the run ends (close cached host handles etc.). */
   detach?(): void;
+  /**
+   * True when the host stamps times itself (hostDir ignores `now`): under a clock that is not
+   * `real`, the kernel then hides times from the run's start on (they would reveal the time).
+   */
+  readonly hostTimes?: boolean;
 }
 
 export interface MountContext {

@@ -37,6 +37,8 @@ export interface Mount {
   readonly fs: FileSystem;
   readonly readOnly: boolean;
   readonly dev: bigint;
+  /** Host-stamped times at or after this (ns) are shown as the guest's now; null: shown as is. */
+  readonly hideTimesFrom: bigint | null;
 }
 
 export function fileDescriptor(file: FileHandle, base: number, inheriting: number, fdflags: number, mount: Mount): Descriptor {

@@ -1,6 +1,6 @@
 import { Errno, FileType, RIGHTS_DIR, RIGHTS_FILE, RIGHTS_STDIO, RIGHTS_WRITE, Rights } from '../abi/constants.js';
 import { GuestMemory } from '../abi/memory.js';
-import type { FileSystem } from '../fs/types.js';
+import type { FileSystem, Stat } from '../fs/types.js';
 import type { GuestClock } from '../time/clocks.js';
 import type { RandomSource } from '../time/random.js';
 import { Descriptor, dirDescriptor, type Mount } from './descriptor.js';
@@ -77,12 +77,15 @@ export class Kernel {
     this.fds.set(2, new Descriptor(type(config.stderr), RIGHTS_STDIO & ~Rights.FD_READ, 0, 0, null, null, null, config.stderr, null));
 
     let dev = 1n;
+    // A filesystem that stamps host times would tell a guest on a denied, frozen or virtual
+    // clock the host's time: times from the run's start on (less a second of filesystem
+    // timestamp granularity) are shown as the guest's own now instead.
+    const k = config.clock.kind;
+    const hideFrom = k === 'deny' || k === 'frozen' || k === 'virtual' ? BigInt(Date.now() - 1000) * 1_000_000n : null;
     for (const spec of config.mounts) {
       const readOnly = spec.fs.readOnly;
-      const mount: Mount = { path: spec.path, fs: spec.fs, readOnly, dev: dev++ };
-      // A guest without a clock must not learn the time from the timestamps of files it
-      // creates, so a denied clock stamps them with the epoch.
-      const now = config.clock.kind === 'deny' ? () => 0n : () => config.clock.realtime();
+      const mount: Mount = { path: spec.path, fs: spec.fs, readOnly, dev: dev++, hideTimesFrom: spec.fs.hostTimes ? hideFrom : null };
+      const now = () => this.fileNow();
       spec.fs.attach?.({ now, dev: mount.dev });
       this.mounts.push(mount);
       const ro = readOnly ? ~RIGHTS_WRITE : -1;
@@ -91,6 +94,27 @@ export class Kernel {
       const inheriting = readOnly ? (RIGHTS_DIR | RIGHTS_FILE) & (~RIGHTS_WRITE | Rights.FD_WRITE) : RIGHTS_DIR | RIGHTS_FILE;
       this.fds.add(dirDescriptor(spec.fs.openRoot(), RIGHTS_DIR & ro, inheriting, 0, mount, spec.path));
     }
+  }
+
+  /**
+   * "Now" for file timestamps (new entries, *_NOW flags). A guest without a clock must not
+   * learn the time from the files it touches, so a denied clock stamps the epoch.
+   */
+  fileNow(): bigint {
+    return this.config.clock.kind === 'deny' ? 0n : this.config.clock.realtime();
+  }
+
+  /** The stat a guest may see: host-stamped times that would reveal the time are hidden. */
+  guestStat(mount: Mount | null, st: Stat): Stat {
+    const from = mount === null ? null : mount.hideTimesFrom;
+    if (from === null || (st.atim < from && st.mtim < from && st.ctim < from)) return st;
+    const now = this.fileNow();
+    return {
+      ...st,
+      atim: st.atim < from ? st.atim : now,
+      mtim: st.mtim < from ? st.mtim : now,
+      ctim: st.ctim < from ? st.ctim : now,
+    };
   }
 
   /** Throw again if the guest already exited or was stopped (a guest that caught the unwind). */

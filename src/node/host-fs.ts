@@ -80,6 +80,9 @@ export class HostFileSystem implements FileSystem {
     }
   }
 
+  /** The host stamps file times itself; the kernel hides recent ones from clockless guests. */
+  readonly hostTimes = true;
+
   /** `ctx.now` is not used: the host stamps file times itself (see notes, "Timestamps"). */
   attach(ctx: MountContext): void {
     this.attached++;

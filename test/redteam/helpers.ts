@@ -39,12 +39,17 @@ const IMPORTS: Record<string, string> = {
   set_size: '(func $set_size (param i32 i64) (result i32))',
   allocate: '(func $allocate (param i32 i64 i64) (result i32))',
   time: '(func $time (param i32 i64 i32) (result i32))',
+  set_times: '(func $set_times (param i32 i64 i64 i32) (result i32))',
+  random: '(func $random (param i32 i32) (result i32))',
+  environ_sizes: '(func $environ_sizes (param i32 i32) (result i32))',
+  close: '(func $close (param i32) (result i32))',
 };
 const NAMES: Record<string, string> = {
   exit: 'proc_exit', write: 'fd_write', read: 'fd_read', pwrite: 'fd_pwrite', poll: 'poll_oneoff',
   open: 'path_open', symlink: 'path_symlink', seek: 'fd_seek', readdir: 'fd_readdir',
   renumber: 'fd_renumber', filestat: 'fd_filestat_get', set_size: 'fd_filestat_set_size',
-  allocate: 'fd_allocate', time: 'clock_time_get',
+  allocate: 'fd_allocate', time: 'clock_time_get', set_times: 'fd_filestat_set_times',
+  random: 'random_get', environ_sizes: 'environ_sizes_get', close: 'fd_close',
 };
 
 /** A module importing every helper above, with `pages` of memory and `body` as its fields. */

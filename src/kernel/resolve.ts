@@ -6,6 +6,12 @@ import { fail, isWasiErrno } from './errors.js';
 const MAX_SYMLINKS = 40;
 const MAX_PATH_BYTES = 4096;
 const MAX_NAME_BYTES = 255;
+/**
+ * Most directories one walk may hold open at once. Each is a host fd on a host mount, and
+ * symlinks that keep descending let one path hold tens of thousands (this exhausted the host
+ * process's fd table). A path of PATH_MAX bytes without links nests at most 2,048 deep.
+ */
+const MAX_DEPTH = 2048;
 
 /**
  * A path walked up to its final component, inside the capability of one directory fd.
@@ -72,6 +78,10 @@ export class Walk {
     } catch (e) {
       if (isWasiErrno(e) && e.errno === Errno.LOOP) { this.splice(c); return; }
       throw e;
+    }
+    if (this.stack.length > MAX_DEPTH) {
+      next.close();
+      fail(Errno.NAMETOOLONG);
     }
     this.stack.push(next);
   }

@@ -21,12 +21,24 @@ export interface PairResult {
   node: Summary;
   /** Median of the per-pair ratios warden/node: robust to drift between pairs. */
   pairedRatio: number;
+  /**
+   * Median of the per-pair ratios of process CPU time (user + system, all threads). Under
+   * heavy load from other processes wall time includes waiting for a core; CPU time does not.
+   */
+  cpuRatio: number;
 }
 
+/** CPU time (ms) of the last timeBatch call, beside its wall time. */
+let lastCpuMs = 0;
+
 async function timeBatch(job: Job, batch: number): Promise<number> {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < batch; i++) await job();
-  return (performance.now() - t0) / batch;
+  const wall = (performance.now() - t0) / batch;
+  const c = process.cpuUsage(c0);
+  lastCpuMs = (c.user + c.system) / 1000 / batch;
+  return wall;
 }
 
 export async function measurePair(warden: Job, node: Job, o: PairOptions): Promise<PairResult> {
@@ -37,19 +49,29 @@ export async function measurePair(warden: Job, node: Job, o: PairOptions): Promi
   }
   const w: number[] = [];
   const n: number[] = [];
+  const wc: number[] = [];
+  const nc: number[] = [];
+  const side = async (job: Job, wall: number[], cpu: number[]): Promise<void> => {
+    wall.push(await timeBatch(job, batch));
+    cpu.push(lastCpuMs);
+  };
   const started = performance.now();
   for (let i = 0; i < o.iterations; i++) {
     if (i % 2 === 0) {
-      w.push(await timeBatch(warden, batch));
-      n.push(await timeBatch(node, batch));
+      await side(warden, w, wc);
+      await side(node, n, nc);
     } else {
-      n.push(await timeBatch(node, batch));
-      w.push(await timeBatch(warden, batch));
+      await side(node, n, nc);
+      await side(warden, w, wc);
     }
     if (o.budgetMs !== undefined && i >= 4 && performance.now() - started > o.budgetMs) break;
   }
   const ratios = w.map((x, i) => x / n[i]!);
-  return { warden: summarize(w), node: summarize(n), pairedRatio: quantile(ratios, 0.5) };
+  const cpuRatios = wc.map((x, i) => x / nc[i]!);
+  return {
+    warden: summarize(w), node: summarize(n),
+    pairedRatio: quantile(ratios, 0.5), cpuRatio: quantile(cpuRatios, 0.5),
+  };
 }
 
 /** Time one side only (a Warden-only row, e.g. an engine comparison). */

@@ -15,6 +15,8 @@ export interface Row {
   nodeP90?: number;
   /** Median of per-pair ratios (each Warden iteration over the node:wasi one next to it). */
   pairedRatio?: number;
+  /** Median of per-pair ratios of process CPU time (steadier than wall time under load). */
+  cpuRatio?: number;
   /** Shown in the result column when there is no verdict (e.g. a case that produced nothing). */
   note?: string;
 }

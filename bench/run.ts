@@ -66,7 +66,7 @@ async function runCase(c: Case): Promise<Row> {
     name: c.name, unit: c.unit, target: c.target,
     warden: r.warden.median * k, wardenP10: r.warden.p10 * k, wardenP90: r.warden.p90 * k,
     node: r.node.median * k, nodeP10: r.node.p10 * k, nodeP90: r.node.p90 * k,
-    pairedRatio: r.pairedRatio,
+    pairedRatio: r.pairedRatio, cpuRatio: r.cpuRatio,
   };
 }
 
@@ -110,7 +110,9 @@ async function main(): Promise<void> {
     'Produced by `npm run bench` (`node dist/bench/run.js`). Warden and `node:wasi` run the same',
     'compiled module in one process, iterations interleaved; medians with p10–p90 in brackets;',
     'ratio = Warden median / node:wasi median (lower is better; pass/fail uses it); paired ratio =',
-    'median over iterations of Warden\'s time / the node:wasi time measured next to it. Each case runs',
+    'median over iterations of Warden\'s time / the node:wasi time measured next to it; cpu ratio =',
+    'the same with process CPU time (user + system), which other load on the machine disturbs less',
+    '(it leaves out time spent waiting for a core or the disk). Each case runs',
     'in its own process, because node:wasi crashes its process now and then (crashes are listed',
     'below the table); the read cases run with `--no-turbo-fast-api-calls`, because node:wasi',
     'corrupts its heap when a GC starts inside its fast-path fd_read (that path is no faster there).',

@@ -32,14 +32,15 @@ export function verdict(r: Row): string {
 
 export function renderTable(rows: readonly Row[]): string {
   const lines = [
-    '| benchmark | warden median (p10–p90) | node:wasi median (p10–p90) | ratio | paired ratio | target | result |',
-    '|---|---:|---:|---:|---:|---:|:---:|',
+    '| benchmark | warden median (p10–p90) | node:wasi median (p10–p90) | ratio | paired ratio | cpu ratio | target | result |',
+    '|---|---:|---:|---:|---:|---:|---:|:---:|',
   ];
   for (const r of rows) {
     const ratio = ratioOf(r);
     lines.push(`| ${r.name} | ${fmt(r.warden, r.unit)}${spread(r.wardenP10, r.wardenP90)} | ` +
       `${fmt(r.node, r.unit)}${spread(r.nodeP10, r.nodeP90)} | ${ratio === undefined ? '–' : ratio.toFixed(2)} | ` +
       `${r.pairedRatio === undefined ? '–' : r.pairedRatio.toFixed(2)} | ` +
+      `${r.cpuRatio === undefined ? '–' : r.cpuRatio.toFixed(2)} | ` +
       `${r.target ?? ''} | ${verdict(r) || (r.note ?? '')} |`);
   }
   return lines.join('\n');

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { hostDir, memoryFs, run } from '../../src/index.js';
 import { fixturePath } from '../helpers/guest.js';
 import { assertOnlyCleanupLeft, hostScratch, listHost, seedTree } from './scratch.js';
-import { SUITE, cliConvention, guestName, type Convention, type SuiteTest } from './suite.js';
+import { SUITE, apiHostConvention, guestName, type Convention, type SuiteTest } from './suite.js';
 
 async function runPort(t: SuiteTest, convention: Convention, kind: 'host' | 'memory') {
   const host = kind === 'host' ? hostScratch(t) : undefined;
@@ -50,7 +50,7 @@ describe('wasi-testsuite through run() on a memory mount', () => {
 describe('wasi-testsuite through run() on a host directory', () => {
   SUITE.forEach((t, i) => {
     if (t.scratch === 'none') return;
-    const convention: Convention = cliConvention(i) === 'named' ? 'root' : 'named';
+    const convention = apiHostConvention(i);
     it(`${t.suite}/${t.name} (${convention})`, () => runPort(t, convention, 'host'));
   });
 });

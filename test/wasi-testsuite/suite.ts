@@ -86,9 +86,19 @@ export const SUITE: readonly SuiteTest[] = [
 export type Convention = 'named' | 'root';
 
 /**
- * The directory convention the CLI test uses for SUITE[i] (alternating, so both are exercised
- * through the command line); the run() test on a host directory uses the other one.
+ * How the CLI test grants fs-tests.dir to SUITE[i], rotating through the forms the suite's
+ * runners have used, so each is exercised through the command line:
+ *   relative  `--dir fs-tests.dir` from the folder holding it (older runner; named preopen)
+ *   named     `--dir HOST::fs-tests.dir` (named preopen)
+ *   root      `--dir HOST::/` (newer runner: the tests look for the "/" preopen)
  */
-export function cliConvention(i: number): Convention {
-  return SUITE[i]?.scratch !== 'none' && i % 2 === 1 ? 'root' : 'named';
+export type CliForm = 'relative' | 'named' | 'root';
+
+export function cliForm(i: number): CliForm {
+  return (['relative', 'named', 'root'] as const)[i % 3] ?? 'named';
+}
+
+/** The run() test on a host directory uses the convention the CLI test did not. */
+export function apiHostConvention(i: number): Convention {
+  return cliForm(i) === 'root' ? 'named' : 'root';
 }

@@ -10,6 +10,8 @@ const STRING_ARGS: Record<string, number[]> = {
   path_symlink: [0, 3], path_unlink_file: [1],
 };
 
+const TRACE_STRING_BYTES = 1024;
+
 export function traceImports(imports: WasiImports, k: Kernel, sink: (line: string) => void): WasiImports {
   const out: WasiImports = {};
   for (const [name, fn] of Object.entries(imports)) {
@@ -19,7 +21,10 @@ export function traceImports(imports: WasiImports, k: Kernel, sink: (line: strin
       for (const i of strings) {
         try {
           k.mem.refresh();
-          shown[i] = JSON.stringify(k.mem.string(args[i] as number, args[i + 1] as number));
+          // At most TRACE_STRING_BYTES: a guest's megabyte paths must not become megabyte lines.
+          const len = (args[i + 1] as number) >>> 0;
+          const n = Math.min(len, TRACE_STRING_BYTES);
+          shown[i] = JSON.stringify(k.mem.string(args[i] as number, n)) + (n < len ? `...(${len} bytes)` : '');
           shown.splice(i + 1, 1, '');
         } catch { /* leave the raw pointer */ }
       }

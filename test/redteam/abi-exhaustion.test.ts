@@ -124,3 +124,19 @@ test('CLI: a guest reading a stdin pipe that never ends still stops at its deadl
   const ok = await warden(['run', '--timeout-ms', '3000', g], { stdin: 'x' });
   assert.equal(ok.status, 0, ok.stderr);
 });
+
+test('--trace quotes at most 1 KiB of a guest string (100 x 4 MiB paths: ~100 KiB of trace)', async () => {
+  const len = 4 << 20;
+  const g = await guest(`(func (export "_start") (local $i i32)
+    (memory.fill (i32.const 0) (i32.const 97) (i32.const ${len}))
+    (loop $l (drop (call $open (i32.const 3) (i32.const 0) (i32.const 0) (i32.const ${len}) (i32.const 0)
+        (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 100))))
+    (call $exit (i32.const 0)))`, len / 65536 + 2);
+  let bytes = 0;
+  const lines: string[] = [];
+  const r = await run(g, { mounts: { '/m': memoryFs() }, trace: (l) => { bytes += l.length; if (lines.length < 1) lines.push(l); } });
+  assert.equal(r.exitCode, 0);
+  assert.ok(bytes < 200_000, `${bytes} bytes of trace`);
+  assert.match(lines[0]!, /^path_open\(3, 0, "a{1024}"\.\.\.\(4194304 bytes\), .* = ENAMETOOLONG$/);
+});

@@ -1,8 +1,8 @@
 // The wasi-testsuite ports through run(): every test on a memoryFs mount in both directory
 // conventions (fs-tests.dir as the preopen's name, or mounted at "/"), on a hostDir in the
-// convention the CLI test does not use for it, and on an overlay of a hostDir in the other; with the config's args and env, real clocks and
-// crypto random (the CLI's defaults) and nothing else; exit code and exact stdout as the suite
-// checks them.
+// convention the CLI test does not use for it, and on an overlay of a hostDir in the other;
+// with the config's args and env, real clocks and crypto random (the CLI's defaults) and nothing
+// else; exit code and exact stdout as the suite checks them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { hostDir, memoryFs, overlay, run } from '../../src/index.js';

@@ -79,8 +79,14 @@ function flagOf(d: DirSpec): string {
   return d.kind === 'memory' ? '--memfs' : d.kind === 'overlay' ? '--overlay' : d.readOnly ? '--dir-ro' : '--dir';
 }
 
+/**
+ * What one --memfs or --overlay mount may keep in Warden's memory: without a cap a guest could
+ * write until the host runs out of memory. A --policy mount can set its own quota.
+ */
+export const CLI_MEMORY_MOUNT_BYTES = 1024 * 1024 * 1024;
+
 function mountFor(d: DirSpec): Mountable {
-  if (d.kind === 'memory') return memoryFs();
+  if (d.kind === 'memory') return memoryFs({ quota: { bytes: CLI_MEMORY_MOUNT_BYTES } });
   const flag = flagOf(d);
   let host: HostFileSystem;
   try {
@@ -90,5 +96,5 @@ function mountFor(d: DirSpec): Mountable {
     // hostDir's messages already name the path ("hostDir: "x" does not exist").
     usage(`${flag}: ${(e as Error).message.replace(/^hostDir: /, '')}`);
   }
-  return d.kind === 'overlay' ? overlay(host) : host;
+  return d.kind === 'overlay' ? overlay(host, { quota: { bytes: CLI_MEMORY_MOUNT_BYTES } }) : host;
 }

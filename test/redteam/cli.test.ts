@@ -1,0 +1,80 @@
+// Red team through the `warden` CLI: in-memory mounts are capped, output floods and sleeping
+// or exit-catching guests end with the documented status, hostile command lines give one line.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { assertOneLine, cleanup, guestFile, ROOT, tempDir, warden } from './helpers.js';
+
+after(cleanup);
+
+// Opens "f" (created) under the first preopen, sets its size to $size, exits with the errno.
+const setSize = (size: string) => `(data (i32.const 0) "f")
+  (func (export "_start") (local $e i32)
+    (local.set $e (call $open (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 1)
+      (i64.const -1) (i64.const -1) (i32.const 0) (i32.const 8)))
+    (if (local.get $e) (then (call $exit (i32.add (i32.const 100) (local.get $e)))))
+    (call $exit (call $set_size (i32.load (i32.const 8)) (i64.const ${size}))))`;
+
+test('--memfs and --overlay keep at most 1 GiB in memory: a 2 GiB file is EDQUOT', async () => {
+  const big = await guestFile(setSize('2147483648'));
+  const small = await guestFile(setSize('1048576'));
+  const lower = tempDir();
+  mkdirSync(join(lower, 'sub'));
+  for (const mount of [['--memfs', '/t'], ['--overlay', `${lower}::/t`]]) {
+    const r = await warden(['run', ...mount, big]);
+    assert.equal(r.status, 19, `${mount[0]}: ${r.stderr}`); // EDQUOT
+    assert.equal((await warden(['run', ...mount, small])).status, 0, mount[0]);
+  }
+});
+
+test('an output flood ends with 137 and one line', async () => {
+  const g = await guestFile(`(func (export "_start")
+    (i32.store (i32.const 0) (i32.const 64)) (i32.store (i32.const 4) (i32.const 65536))
+    (loop $l (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))) (br $l)))`, 2);
+  const r = await warden(['run', '--max-output', '1M', g]);
+  assert.equal(r.status, 137);
+  assertOneLine(r, /limit/);
+  assert.equal(r.stdout.length, 1 << 20);
+});
+
+test('a guest sleeping an hour in poll_oneoff stops at --timeout-ms (124) under every engine', async () => {
+  const g = await guestFile(`(func (export "_start")
+    (i64.store (i32.const 24) (i64.const 3600000000000))
+    (drop (call $poll (i32.const 0) (i32.const 128) (i32.const 1) (i32.const 200))))`);
+  for (const isolation of ['inline', 'worker', 'process']) {
+    const r = await warden(['run', '--isolation', isolation, '--timeout-ms', '300', g]);
+    assert.equal(r.status, 124, isolation);
+    assert.ok(r.ms < 5000, `${isolation}: ${r.ms} ms`);
+    assertOneLine(r, /deadline/);
+  }
+});
+
+test('a guest that catches proc_exit and spins still exits with its code by the deadline', async () => {
+  const r = await warden(['run', '--timeout-ms', '500', join(ROOT, 'fixtures/wasm/exit_catch_spin.wasm')]);
+  assert.equal(r.status, 5);
+  assert.equal(r.stdout, 'before exit\n');
+});
+
+test('hostile command lines: one line, status 2, no stack trace', async () => {
+  const dir = tempDir();
+  const hello = join(ROOT, 'fixtures/wasm/hello.wasm');
+  const cases: [string[], RegExp][] = [
+    [['run', dir], /directory/],
+    [['run', '--dir', `${dir}/missing`, hello], /does not exist/],
+    [['run', '--dir', hello, hello], /not a directory/],
+    [['run', '--dir', '::', hello], /expected HOST/],
+    [['run', '--timeout-ms', '1e400', hello], /timeout/],
+    [['run', '--memory-limit', '99999T', hello], /too large/],
+    [['run', '--stdin', dir, hello], /directory/],
+    [['run', '--trace-file', dir, hello], /directory/],
+    [['run', '--clock', 'frozen:not-a-date', hello], /ISO 8601/],
+    [['run', '--random', 'seed:1e30', hello], /seed/],
+    [['run', '--policy', dir, hello], /policy/],
+  ];
+  for (const [args, pattern] of cases) {
+    const r = await warden(args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assertOneLine(r, pattern);
+  }
+});

@@ -33,10 +33,13 @@ export function fdImports(k: Kernel) {
   const m = k.mem;
   const fds = k.fds;
 
-  /** A regular-file descriptor with `rights`; ESPIPE for streams, EISDIR for directories. */
+  /**
+ * A regular-file descriptor with `rights`; ESPIPE for streams, EBADF for directories (as in
+ * wasmtime; the WASI test suite's directory_seek accepts only EBADF).
+ */
   function seekable(fd: number, rights: number): Descriptor {
     const d = fds.get(fd);
-    if (d.file === null) fail(d.dir !== null ? Errno.ISDIR : Errno.SPIPE);
+    if (d.file === null) fail(d.dir !== null ? Errno.BADF : Errno.SPIPE);
     if ((d.rightsBase & rights) !== rights) fail(Errno.BADF);
     return d;
   }
@@ -68,7 +71,7 @@ export function fdImports(k: Kernel) {
       return total;
     }
     const f = d.file;
-    if (f === null) fail(d.dir !== null ? Errno.ISDIR : Errno.BADF);
+    if (f === null) fail(Errno.BADF);
     if (d.fdflags & FdFlags.APPEND) d.pos = f.size();
     const n = f.pwrite(bufs, d.pos);
     d.pos += n;
@@ -83,7 +86,7 @@ export function fdImports(k: Kernel) {
       return n;
     }
     const input = d.input;
-    if (input === null) fail(d.dir !== null ? Errno.ISDIR : Errno.BADF);
+    if (input === null) fail(Errno.BADF);
     let total = 0;
     for (let i = 0; i < bufs.length; i++) {
       const b = bufs[i]!;
@@ -101,7 +104,7 @@ export function fdImports(k: Kernel) {
       k.alive();
       try {
         const d = fds.get(fd);
-        if (d.file === null) fail(d.dir !== null ? Errno.ISDIR : Errno.SPIPE);
+        if (d.file === null) fail(d.dir !== null ? Errno.BADF : Errno.SPIPE);
         if ((d.rightsBase & Rights.FD_ADVISE) === 0) fail(Errno.BADF);
         if (advice >>> 0 > Advice.NOREUSE) fail(Errno.INVAL);
         if (offset < 0n || len < 0n) fail(Errno.INVAL);
@@ -212,7 +215,7 @@ export function fdImports(k: Kernel) {
       k.alive();
       try {
         const d = fds.get(fd);
-        if (d.file === null) fail(d.dir !== null ? Errno.ISDIR : Errno.INVAL);
+        if (d.file === null) fail(d.dir !== null ? Errno.BADF : Errno.INVAL);
         if ((d.rightsBase & Rights.FD_FILESTAT_SET_SIZE) === 0) fail(Errno.BADF);
         if (d.mount?.readOnly) fail(Errno.ROFS);
         if (size < 0n) fail(Errno.INVAL);
@@ -266,7 +269,7 @@ export function fdImports(k: Kernel) {
       try {
         m.refresh();
         const d = fds.get(fd);
-        if (d.dir !== null) fail(Errno.ISDIR);
+        if (d.dir !== null) fail(Errno.BADF);
         if ((d.rightsBase & Rights.FD_READ) === 0) fail(Errno.BADF);
         const bufs = m.iovecs(iovs, iovsLen);
         const resPtr = m.check(nreadPtr, 4);
@@ -282,7 +285,7 @@ export function fdImports(k: Kernel) {
       try {
         m.refresh();
         const d = fds.get(fd);
-        if (d.dir !== null) fail(Errno.ISDIR);
+        if (d.dir !== null) fail(Errno.BADF);
         if ((d.rightsBase & Rights.FD_WRITE) === 0) fail(Errno.BADF);
         const bufs = m.iovecs(iovs, iovsLen);
         const resPtr = m.check(nwrittenPtr, 4);
@@ -378,7 +381,7 @@ export function fdImports(k: Kernel) {
       try {
         m.refresh();
         const d = fds.get(fd);
-        if (d.file === null) fail(d.dir !== null ? Errno.ISDIR : Errno.SPIPE);
+        if (d.file === null) fail(d.dir !== null ? Errno.BADF : Errno.SPIPE);
         const tellOnly = offset === 0n && whence === Whence.CUR;
         const need = tellOnly ? Rights.FD_TELL : Rights.FD_SEEK;
         if ((d.rightsBase & need) === 0 && (d.rightsBase & Rights.FD_SEEK) === 0) fail(Errno.BADF);
@@ -404,7 +407,7 @@ export function fdImports(k: Kernel) {
       try {
         m.refresh();
         const d = fds.get(fd);
-        if (d.file === null) fail(d.dir !== null ? Errno.ISDIR : Errno.SPIPE);
+        if (d.file === null) fail(d.dir !== null ? Errno.BADF : Errno.SPIPE);
         if ((d.rightsBase & (Rights.FD_TELL | Rights.FD_SEEK)) === 0) fail(Errno.BADF);
         m.setU64(ptr, BigInt(d.pos));
         return Errno.SUCCESS;

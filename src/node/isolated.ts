@@ -1,10 +1,10 @@
 // run() for isolation 'worker' and 'process': load the module, read stdin, then hand the run
 // to the engine. Misuse rejects; everything the guest does resolves with a RunResult.
-import { AbortError, ModuleRejected, WardenUsageError } from '../run/errors.js';
+import { AbortError, ModuleRejected, TimeoutError, WardenUsageError } from '../run/errors.js';
 import type { RunOptions } from '../run/options.js';
 import type { RunResult } from '../run/result.js';
 import { compile, moduleBytes, type ModuleSource } from './module-source.js';
-import { stdinBytes } from './stdio.js';
+import { STDIN_TIMEOUT, stdinBytesUntil } from './stdio.js';
 import { preparationFailure, prepareModule } from '../run/rewrite/index.js';
 import { runInWorker } from './worker.js';
 import { runInProcess } from './process.js';
@@ -34,8 +34,12 @@ export async function runIsolated(source: ModuleSource, o: RunOptions, isolation
     if (failed !== null) return { ...failed, denials: [], durationMs: performance.now() - started, memoryPeakBytes: 0 };
     throw e;
   }
-  const stdin = await stdinBytes(o.stdin);
-  if (o.signal?.aborted) return early('aborted', new AbortError(o.signal.reason), started);
   const timeoutMs = o.limits?.timeoutMs ?? Infinity;
+  // A stdin that never ends must not outlast the run's deadline (the guest has not started).
+  const stdin = await stdinBytesUntil(o.stdin, started + timeoutMs);
+  if (stdin === STDIN_TIMEOUT) {
+    return { outcome: 'timeout', exitCode: null, error: new TimeoutError(timeoutMs), denials: [], durationMs: performance.now() - started, memoryPeakBytes: 0 };
+  }
+  if (o.signal?.aborted) return early('aborted', new AbortError(o.signal.reason), started);
   return module !== null ? runInWorker(module, o, stdin, timeoutMs) : runInProcess(bytes!, o, stdin, timeoutMs);
 }

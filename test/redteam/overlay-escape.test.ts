@@ -1,6 +1,7 @@
 // Red team: the escape guest (fixtures/redteam/escape.c, 98 checks) against copy-on-write
 // overlays of a host directory, which resolve host-planted symlinks through their own layers.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as nfs from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -43,4 +44,50 @@ test('overlay(hostDir): no way out, nothing outside or in the lower directory ch
   assert.deepEqual(nfs.readdirSync(mount).sort(), ['data.txt', 'hostlink-abs', 'hostlink-abs-file', 'hostlink-file',
     'hostlink-rel', 'sub', 'victim', 'victim-moved']);
   assert.equal(nfs.readFileSync(join(mount, 'data.txt'), 'utf8'), 'data');
+});
+
+test('overlay(hostDir): a guest looping through a path a host process flips never gets out', async () => {
+  const base = tempDir();
+  const mount = join(base, 'mount');
+  const outside = join(base, 'outside');
+  nfs.mkdirSync(join(mount, 'flip'), { recursive: true });
+  nfs.mkdirSync(outside);
+  nfs.writeFileSync(join(outside, 'secret.txt'), 'TOP SECRET');
+  nfs.writeFileSync(join(mount, 'flip/inner.txt'), 'inner');
+  nfs.writeFileSync(join(mount, 'file'), 'plain');
+  const code = `
+    const fs = require('fs');
+    const [mount, outside, ms] = process.argv.slice(1);
+    const end = Date.now() + Number(ms);
+    const t = (f) => { try { f(); } catch {} };
+    let i = 0;
+    process.stdout.write('go\\n');
+    while (Date.now() < end) {
+      const target = i++ % 2 ? outside : '../outside';
+      t(() => fs.renameSync(mount + '/flip', mount + '/stash'));
+      t(() => fs.symlinkSync(target, mount + '/flip'));
+      t(() => fs.renameSync(mount + '/file', mount + '/filestash'));
+      t(() => fs.symlinkSync(target + '/secret.txt', mount + '/file'));
+      t(() => fs.unlinkSync(mount + '/flip'));
+      t(() => fs.renameSync(mount + '/stash', mount + '/flip'));
+      t(() => fs.unlinkSync(mount + '/file'));
+      t(() => fs.renameSync(mount + '/filestash', mount + '/file'));
+      const s = process.hrtime.bigint();
+      while (process.hrtime.bigint() - s < 50000n);
+    }`;
+  const child = spawn(process.execPath, ['-e', code, mount, outside, '1800'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((res) => child.on('exit', res));
+  await new Promise<void>((res) => child.stdout.once('data', () => res()));
+  const r = await run(nfs.readFileSync(join(ROOT, 'fixtures/wasm/redteam/escape.wasm')), {
+    args: ['escape', '/sandbox', 'race', '1000'],
+    mounts: { '/sandbox': overlay(hostDir(mount)) },
+    stdout: 'capture',
+    clock: 'real',
+  });
+  assert.equal(await exited, 0);
+  const out = new TextDecoder().decode(r.stdout);
+  assert.doesNotMatch(out, /LEAK/);
+  assert.equal(r.exitCode, 0, out);
+  const m = /race tries (\d+) inner (\d+) leaks 0/.exec(out);
+  assert.ok(m !== null && Number(m[2]) >= 1 && Number(m[1]) > Number(m[2]), `the race was not exercised: ${out}`);
 });

@@ -58,6 +58,7 @@ export function fdImports(k: Kernel) {
   function write(d: Descriptor, bufs: Uint8Array[]): number {
     const out = d.output;
     if (out !== null) {
+      if (out !== k.config.stdout) k.flushStdout();
       let total = 0;
       for (let i = 0; i < bufs.length; i++) total += bufs[i]!.length;
       const allowed = k.chargeOutput(total);
@@ -87,6 +88,7 @@ export function fdImports(k: Kernel) {
     }
     const input = d.input;
     if (input === null) fail(Errno.BADF);
+    k.flushStdout();
     let total = 0;
     for (let i = 0; i < bufs.length; i++) {
       const b = bufs[i]!;

@@ -80,6 +80,7 @@ export function pollImports(k: Kernel, readClock: (id: number, call: string) => 
         }
 
         if (ready.length === 0 && clocks.length > 0) {
+          k.flushStdout();
           k.sleepNs(minTimeout);
           for (const c of clocks) {
             if (c.timeout <= minTimeout) ready.push({ userdata: c.userdata, error: 0, type: EventType.CLOCK, nbytes: 0n, flags: 0 });

@@ -17,6 +17,7 @@ export function procImports(k: Kernel) {
     },
     sched_yield(): number {
       k.alive();
+      try { k.flushStdout(); } catch (e) { return k.errno(e); }
       return Errno.SUCCESS;
     },
   };

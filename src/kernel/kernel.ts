@@ -186,7 +186,18 @@ export class Kernel {
   }
 
   /** Close everything the guest holds and detach the filesystems. */
+  /**
+   * Push out stdout bytes a gathering stream holds (see node/stdio.ts GatheredHostFdOutput):
+   * called before anything whose order against stdout could be observed (stderr, stdin, sleeps,
+   * yields) and when the run ends.
+   */
+  flushStdout(): void {
+    const f = this.config.stdout.flush;
+    if (f !== undefined) f.call(this.config.stdout);
+  }
+
   dispose(): void {
+    try { this.flushStdout(); } catch { /* the host's stdout is gone (EPIPE): nothing to keep */ }
     this.fds.closeAll();
     for (const m of this.mounts) {
       try { m.fs.detach?.(); } catch { /* a failing detach must not hide the result */ }

@@ -15,7 +15,7 @@ import { runGuest } from '../run/guest.js';
 import { preparationFailure, prepareModule } from '../run/rewrite/index.js';
 import { compile, moduleBytes, type ModuleSource } from './module-source.js';
 import { invokeWithDeadline, isVmTimeout, sleepSync } from './inline.js';
-import { HostFdInput, inputStream, outputStream, stdinBytes } from './stdio.js';
+import { GatheredHostFdOutput, HostFdInput, HostFdOutput, inputStream, outputStream, stdinBytes } from './stdio.js';
 import { inlineHostImports } from './host-functions.js';
 
 export async function run(source: ModuleSource, options?: RunOptions): Promise<RunResult> {
@@ -82,6 +82,10 @@ async function runInline(source: ModuleSource, o: RunOptions): Promise<RunResult
   }
   const config = kernelConfig(o, stdin, timeoutMs, sleepSync);
   if (lazyFd !== null) config.stdin = new HostFdInput(lazyFd);
+  // Only inline: a worker or child can be killed, and gathered bytes would die with it.
+  if (o.stdout === 'inherit' && o.trace === undefined && !(config.stdout as HostFdOutput).isTerminal) {
+    config.stdout = new GatheredHostFdOutput(1);
+  }
   const end = runGuest({
     module,
     kernel: config,

@@ -26,6 +26,33 @@ export class HostFdOutput implements OutputStream {
   }
 }
 
+/**
+ * 'inherit' stdout for the inline engine when it is not a terminal: small writes are gathered
+ * into 64 KiB and written together, like stdio(3) does for a pipe or file. The kernel flushes
+ * before any stderr write, stdin read, sleep or yield, and when the run ends for any reason,
+ * so the order of output streams is kept. Terminals (and traced runs) are written at once.
+ * See RATIONALE.md, "Why gather 'inherit'ed stdout?".
+ */
+export class GatheredHostFdOutput extends HostFdOutput {
+  private readonly buf = new Uint8Array(65536);
+  private len = 0;
+  override write(src: Uint8Array): void {
+    const n = src.length;
+    if (this.len + n > this.buf.length) {
+      this.flush();
+      if (n >= this.buf.length) { super.write(src); return; }
+    }
+    this.buf.set(src, this.len);
+    this.len += n;
+  }
+  flush(): void {
+    if (this.len === 0) return;
+    const n = this.len;
+    this.len = 0;
+    super.write(this.buf.subarray(0, n));
+  }
+}
+
 const pause = new Int32Array(new SharedArrayBuffer(4));
 function sleepSync(ms: number): void { Atomics.wait(pause, 0, 0, ms); }
 

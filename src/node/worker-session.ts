@@ -31,6 +31,15 @@ export function sink(o: OutputOption | undefined): OutputStream {
   return new DiscardOutput(); // 'inherit' and 'discard' are handled on the guest side
 }
 
+/**
+ * Run a host's stdout/stderr/trace callback from a message handler. The guest's write already
+ * succeeded on its side, so a throwing callback is the host's own bug: it must not become an
+ * uncaught exception that ends the whole host process (inline, the guest gets EIO instead).
+ */
+function hostCallback(f: () => void): void {
+  try { f(); } catch { /* see above */ }
+}
+
 export class Session {
   private readonly stdout: OutputStream;
   private readonly stderr: OutputStream;
@@ -74,10 +83,10 @@ export class Session {
         if (Number.isFinite(this.timeoutMs)) this.timer = setTimeout(() => this.stop('timeout'), this.timeoutMs + DEADLINE_BACKSTOP_MS);
         return false;
       case 'out':
-        (m.fd === 1 ? this.stdout : this.stderr).write(m.data);
+        hostCallback(() => (m.fd === 1 ? this.stdout : this.stderr).write(m.data));
         return false;
       case 'trace':
-        this.o.trace?.(m.line);
+        hostCallback(() => this.o.trace?.(m.line));
         return false;
       case 'end':
         if (this.stopped === null) this.end = m;

@@ -12,7 +12,10 @@ const STRING_ARGS: Record<string, number[]> = {
 
 const TRACE_STRING_BYTES = 1024;
 
-export function traceImports(imports: WasiImports, k: Kernel, sink: (line: string) => void): WasiImports {
+export function traceImports(imports: WasiImports, k: Kernel, hostSink: (line: string) => void): WasiImports {
+  // A throwing trace callback is the host's bug: it must not trap the guest (as in the worker
+  // and process engines, where trace lines arrive as messages).
+  const sink = (line: string): void => { try { hostSink(line); } catch { /* ignored */ } };
   const out: WasiImports = {};
   for (const [name, fn] of Object.entries(imports)) {
     const strings = STRING_ARGS[name] ?? [];

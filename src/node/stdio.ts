@@ -62,7 +62,7 @@ const twins = new Map<number, { fd: number; dev: number; ino: number }>();
 /**
  * A non-blocking descriptor reading the same pipe, FIFO or terminal as `fd`: reopening
  * `/proc/self/fd/N` gives a new open file description, so O_NONBLOCK does not touch the
- * host's own fd 0. Falls back to `fd` itself (regular files never block).
+ * host's own fd 0. Falls back to `fd` itself.
  */
 function nonBlockingTwin(fd: number): number {
   try {
@@ -73,7 +73,9 @@ function nonBlockingTwin(fd: number): number {
       void process.stdin;
       return fd;
     }
-    if (!st.isFIFO() && !st.isCharacterDevice()) return fd;
+    // Only pipes and terminals wait for input; other devices are not reopened (an open can
+    // have side effects on a device), regular files never block.
+    if (!st.isFIFO() && !isatty(fd)) return fd;
     const known = twins.get(fd);
     if (known !== undefined) {
       if (known.dev === st.dev && known.ino === st.ino) return known.fd;

@@ -27,7 +27,8 @@ export function verdict(r: Row): string {
   const ratio = ratioOf(r);
   const limit = targetLimit(r.target);
   if (ratio === undefined || limit === undefined) return '';
-  return ratio <= limit ? 'pass' : 'FAIL';
+  // Judged at the precision shown (targets have two decimals): 1.004 reads as 1.00 and passes.
+  return Math.round(ratio * 100) / 100 <= limit ? 'pass' : 'FAIL';
 }
 
 export function renderTable(rows: readonly Row[]): string {

@@ -23,8 +23,13 @@ export function ratioOf(r: Row): number | undefined {
   return r.node === undefined || r.node === 0 ? undefined : r.warden / r.node;
 }
 
+/**
+ * Pass/fail uses the paired ratio when there is one: the ratio of two medians misleads when a
+ * side's samples are bimodal (the host disk here switches between fast and slow phases, and one
+ * side's median can land in the other phase).
+ */
 export function verdict(r: Row): string {
-  const ratio = ratioOf(r);
+  const ratio = r.pairedRatio ?? ratioOf(r);
   const limit = targetLimit(r.target);
   if (ratio === undefined || limit === undefined) return '';
   // Judged at the precision shown (targets have two decimals): 1.004 reads as 1.00 and passes.

@@ -30,13 +30,13 @@ Capabilities (nothing else is granted; mounts and --env may be repeated):
   --dir HOST[::GUEST]      mount the host directory HOST read-write at guest path GUEST
   --dir-ro HOST[::GUEST]   mount it read-only (changes fail with EROFS or EPERM)
   --overlay HOST[::GUEST]  mount a copy-on-write view of HOST: the guest may change it,
-                           changes stay in memory (at most 1G, then EDQUOT) and
-                           HOST is never modified
+                           changes stay in memory (at most 1G of file data and
+                           262,144 new entries, then EDQUOT); HOST is never modified
                            GUEST is the name the guest sees (default: HOST as written), as
                            in wasmtime: a relative name like "data" or "." serves the
                            guest's relative paths (its working directory is "/").
   --memfs GUEST            mount an empty in-memory directory (gone after the run;
-                           at most 1G of file data, then EDQUOT)
+                           at most 1G of file data and 262,144 entries, then EDQUOT)
   --env NAME=VALUE         set a guest environment variable (the host's are not passed)
   --env NAME               copy NAME from Warden's environment (nothing if it is unset)
   --clock SPEC             the guest's clocks:

@@ -81,12 +81,13 @@ function flagOf(d: DirSpec): string {
 
 /**
  * What one --memfs or --overlay mount may keep in Warden's memory: without a cap a guest could
- * write until the host runs out of memory. A --policy mount can set its own quota.
+ * write (or create empty files and 4 KiB symlinks) until the host runs out of memory. A
+ * --policy mount can set its own quota.
  */
-export const CLI_MEMORY_MOUNT_BYTES = 1024 * 1024 * 1024;
+export const CLI_MEMORY_MOUNT_QUOTA = { bytes: 1024 * 1024 * 1024, files: 256 * 1024 };
 
 function mountFor(d: DirSpec): Mountable {
-  if (d.kind === 'memory') return memoryFs({ quota: { bytes: CLI_MEMORY_MOUNT_BYTES } });
+  if (d.kind === 'memory') return memoryFs({ quota: CLI_MEMORY_MOUNT_QUOTA });
   const flag = flagOf(d);
   let host: HostFileSystem;
   try {
@@ -96,5 +97,5 @@ function mountFor(d: DirSpec): Mountable {
     // hostDir's messages already name the path ("hostDir: "x" does not exist").
     usage(`${flag}: ${(e as Error).message.replace(/^hostDir: /, '')}`);
   }
-  return d.kind === 'overlay' ? overlay(host, { quota: { bytes: CLI_MEMORY_MOUNT_BYTES } }) : host;
+  return d.kind === 'overlay' ? overlay(host, { quota: CLI_MEMORY_MOUNT_QUOTA }) : host;
 }

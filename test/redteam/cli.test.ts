@@ -28,6 +28,26 @@ test('--memfs and --overlay keep at most 1 GiB in memory: a 2 GiB file is EDQUOT
   }
 });
 
+test('--memfs caps the number of entries too: the 262,145th mkdir is EDQUOT', async () => {
+  // mkdir 8-hex-digit names until one fails; exit 0 if it failed with EDQUOT at 262,144 entries.
+  const g = await guestFile(`(func $hex (param $v i32) (result i32)
+      (i32.add (local.get $v) (select (i32.const 48) (i32.const 87) (i32.lt_u (local.get $v) (i32.const 10)))))
+    (func (export "_start") (local $i i32) (local $d i32) (local $e i32)
+      (loop $l
+        (local.set $d (i32.const 0))
+        (loop $digits
+          (i32.store8 (local.get $d) (call $hex (i32.and (i32.shr_u (local.get $i) (i32.shl (local.get $d) (i32.const 2))) (i32.const 15))))
+          (local.set $d (i32.add (local.get $d) (i32.const 1)))
+          (br_if $digits (i32.lt_u (local.get $d) (i32.const 8))))
+        (local.set $e (call $mkdir (i32.const 3) (i32.const 0) (i32.const 8)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.eqz (local.get $e))))
+      (call $exit (select (i32.const 0) (i32.const 1)
+        (i32.and (i32.eq (local.get $e) (i32.const 19)) (i32.eq (local.get $i) (i32.const 262145))))))`);
+  const r = await warden(['run', '--memfs', '/t', g], { killAfterMs: 30_000 });
+  assert.equal(r.status, 0, r.stderr);
+});
+
 test('an output flood ends with 137 and one line', async () => {
   const g = await guestFile(`(func (export "_start")
     (i32.store (i32.const 0) (i32.const 64)) (i32.store (i32.const 4) (i32.const 65536))

@@ -43,6 +43,7 @@ const IMPORTS: Record<string, string> = {
   random: '(func $random (param i32 i32) (result i32))',
   environ_sizes: '(func $environ_sizes (param i32 i32) (result i32))',
   close: '(func $close (param i32) (result i32))',
+  mkdir: '(func $mkdir (param i32 i32 i32) (result i32))',
 };
 const NAMES: Record<string, string> = {
   exit: 'proc_exit', write: 'fd_write', read: 'fd_read', pwrite: 'fd_pwrite', poll: 'poll_oneoff',
@@ -50,6 +51,7 @@ const NAMES: Record<string, string> = {
   renumber: 'fd_renumber', filestat: 'fd_filestat_get', set_size: 'fd_filestat_set_size',
   allocate: 'fd_allocate', time: 'clock_time_get', set_times: 'fd_filestat_set_times',
   random: 'random_get', environ_sizes: 'environ_sizes_get', close: 'fd_close',
+  mkdir: 'path_create_directory',
 };
 
 /** A module importing every helper above, with `pages` of memory and `body` as its fields. */

@@ -21,8 +21,11 @@ export function fixture(name: string): WebAssembly.Module {
 
 const scratch: string[] = [];
 
+/** run.ts hands its case processes one parent directory, removed even when a case crashes. */
+export const SCRATCH_ENV = 'WARDEN_BENCH_SCRATCH';
+
 export function scratchDir(label: string): string {
-  const d = mkdtempSync(join(tmpdir(), `warden-bench-${label}-`));
+  const d = mkdtempSync(join(process.env[SCRATCH_ENV] ?? tmpdir(), `warden-bench-${label}-`));
   scratch.push(d);
   return d;
 }

@@ -3,14 +3,14 @@
 // exist. Prints a markdown table and writes it to bench/results.md.
 //
 //   node dist/bench/run.js [--only ID[,ID...]] [--no-write]
-import { existsSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Case } from './case.js';
 import { allCases } from './cases.js';
-import { devNull, repoRoot } from './env.js';
+import { SCRATCH_ENV, devNull, repoRoot } from './env.js';
 import type { PairResult } from './measure.js';
 import type { Row } from './row.js';
 import { ratioOf, renderTable, verdict } from './table.js';
@@ -28,12 +28,16 @@ function parseArgs(argv: string[]): { only: string[] | null; write: boolean } {
   return { only, write };
 }
 
+/** Parent of every case's scratch directories (a crashed case cannot clean up after itself). */
+const scratchRoot = mkdtempSync(join(tmpdir(), 'warden-bench-'));
+
 /** Run one case in a child process; null if the child died without a result. */
 function runInChild(id: string, flags: readonly string[]): Promise<{ result?: PairResult; error?: string }> {
   return new Promise((resolve) => {
     const child = fork(fileURLToPath(new URL('./case-child.js', import.meta.url)), [id], {
       stdio: ['ignore', devNull(), 'inherit', 'ipc'],
       execArgv: ['--no-warnings', ...flags],
+      env: { ...process.env, [SCRATCH_ENV]: scratchRoot },
     });
     let got: { result?: PairResult; error?: string } | null = null;
     child.on('message', (msg: { ok: boolean; result?: PairResult; error?: string }) => {
@@ -92,12 +96,15 @@ async function main(): Promise<void> {
   const loadBefore = loadavg()[0]!;
   const cases = allCases().filter((c) => only === null || only.some((o) => c.id.startsWith(o)));
   const rows: Row[] = [];
-  for (const c of cases) {
-    const row = await runCase(c);
-    rows.push(row);
-    const ratio = ratioOf(row);
-    console.error(`  ${c.id.padEnd(22)} warden ${row.warden.toFixed(2)} ${row.unit}  node:wasi ${row.node?.toFixed(2)} ${row.unit}  ` +
-      `ratio ${ratio?.toFixed(2)}  ${verdict(row)}`);
+  try {
+    for (const c of cases) {
+      const row = await runCase(c);
+      rows.push(row);
+      console.error(`  ${c.id.padEnd(22)} warden ${row.warden.toFixed(2)} ${row.unit}  node:wasi ${row.node?.toFixed(2)} ${row.unit}  ` +
+        `ratio ${ratioOf(row)?.toFixed(2)}  paired ${row.pairedRatio?.toFixed(2)}  ${verdict(row)}`);
+    }
+  } finally {
+    rmSync(scratchRoot, { recursive: true, force: true });
   }
   if (only === null || only.includes('engines')) rows.push(...await extraRows('engines.js', 'engineBenchmarks'));
   if (only === null || only.includes('fuel')) rows.push(...await extraRows('fuel.js', 'fuelBenchmarks'));

@@ -3,6 +3,7 @@
 // (filesystems, callbacks, AbortSignal) stay on the host side; filesystems are described and
 // recreated on the other side (see notes/engines-readme.md, "Mounts across engines").
 import { MemoryFileSystem, type MemoryTree } from '../fs/memory.js';
+import { isSymlinkSpec } from '../fs/memory-tree.js';
 import { QuotaFileSystem, type QuotaOptions } from '../fs/quota.js';
 import { ReadOnlyFileSystem } from '../fs/readonly.js';
 import type { FileSystem } from '../fs/types.js';
@@ -111,19 +112,48 @@ export function recreateMount(d: MountDesc): Mountable {
   return new QuotaFileSystem(recreateMount(d.of) as FileSystem, d.quota);
 }
 
+/**
+ * Deepest memory tree copied back to the host. A guest can nest directories without limit; a
+ * deeper tree overflowed the stack while being copied or sent (the run came back as a trap and
+ * a child process printed a stack trace), so it is left out and `skipped` names its mount.
+ */
+const MAX_WRITE_BACK_DEPTH = 1000;
+
 /** The memory filesystems of a recreated mount list, in write-back order. */
-export function writeBackTrees(descs: [string, MountDesc][], mounts: Mountable[]): MemoryTree[] {
+export function writeBackTrees(descs: [string, MountDesc][], mounts: Mountable[], skipped: string[] = []): MemoryTree[] {
   const out: MemoryTree[] = [];
+  let path = '';
   const visit = (d: MountDesc, m: Mountable): void => {
-    if ('memory' in d) { out[d.writeBack] = (m as MemoryFileSystem).toTree({ binary: true }); return; }
+    if ('memory' in d) {
+      let tree: MemoryTree | null = null;
+      try { tree = (m as MemoryFileSystem).toTree({ binary: true }); } catch { /* too deep: stack overflow */ }
+      if (tree !== null && treeDepth(tree) <= MAX_WRITE_BACK_DEPTH) out[d.writeBack] = tree;
+      else skipped.push(path);
+      return;
+    }
     if ('readOnlyOf' in d) visit(d.readOnlyOf, (m as ReadOnlyFileSystem).inner);
     else if ('quota' in d) {
       if ('memory' in d.of) visit(d.of, m);
       else visit(d.of, (m as QuotaFileSystem).inner);
     }
   };
-  descs.forEach(([, d], i) => visit(d, mounts[i]!));
+  descs.forEach(([p, d], i) => { path = p; visit(d, mounts[i]!); });
   return out;
+}
+
+/** Nesting depth of directories in a tree, without recursion (it may be very deep). */
+function treeDepth(tree: MemoryTree): number {
+  let max = 0;
+  const stack: [MemoryTree, number][] = [[tree, 0]];
+  while (stack.length > 0) {
+    const [t, depth] = stack.pop()!;
+    if (depth > max) max = depth;
+    if (max > MAX_WRITE_BACK_DEPTH) break;
+    for (const v of Object.values(t)) {
+      if (typeof v === 'object' && !(v instanceof Uint8Array) && !isSymlinkSpec(v)) stack.push([v, depth + 1]);
+    }
+  }
+  return max;
 }
 
 /**

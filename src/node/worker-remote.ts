@@ -99,5 +99,8 @@ export function runJob(module: WebAssembly.Module, spec: JobSpec, host: RemoteHo
   const { cfg, mounts } = remoteGuestConfig(module, spec, host);
   host.send({ t: 'started' });
   const end = runGuest(cfg);
-  return { t: 'end', result: endToJSON(end), trees: writeBackTrees(spec.mounts, mounts) };
+  const skipped: string[] = [];
+  const trees = writeBackTrees(spec.mounts, mounts, skipped);
+  for (const p of skipped) end.kernel.deny('fs', 'write-back', `memory mount ${p} is nested too deeply to copy back to the host; its changes are lost`);
+  return { t: 'end', result: endToJSON(end), trees };
 }

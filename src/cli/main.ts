@@ -99,7 +99,11 @@ function describe(module: string, r: RunResult): string {
 }
 
 function say(message: string): void {
-  process.stderr.write(`warden: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  // Messages can quote the guest (function names from its name section): keep them one short
+  // line without control characters (no terminal escapes, no carriage returns).
+  let line = message.replace(/\s*\n\s*/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  if (line.length > 1000) line = line.slice(0, 1000) + '...';
+  process.stderr.write(`warden: ${line}\n`);
 }
 
 function version(): string {

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { wat } from '../helpers/wat.js';
 import { assertOneLine, cleanup, guestFile, ROOT, tempDir, warden } from './helpers.js';
 
 after(cleanup);
@@ -112,4 +114,36 @@ test('hostile command lines: one line, status 2, no stack trace', async () => {
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assertOneLine(r, pattern);
   }
+});
+
+/** Unsigned LEB128. */
+function leb(n: number): number[] {
+  const out: number[] = [];
+  do { let b = n & 0x7f; n >>>= 7; if (n !== 0) b |= 0x80; out.push(b); } while (n !== 0);
+  return out;
+}
+
+test('a trap in a function named with terminal escapes and 5,000 chars prints one short, clean line', async () => {
+  const compiled = await wat(`(module (memory (export "memory") 1) (func unreachable) (func (export "_start") (call 0)))`);
+  // Drop the custom sections (wabt's name section), then add one naming the functions
+  // "\x1b[2J\x07warden: exited OK" followed by 5,000 x.
+  const plain: number[] = [...compiled.subarray(0, 8)];
+  for (let i = 8; i < compiled.length;) {
+    const start = i;
+    const id = compiled[i++]!;
+    let size = 0;
+    for (let shift = 0; ; shift += 7) { const b = compiled[i++]!; size |= (b & 0x7f) << shift; if (b < 0x80) break; }
+    i += size;
+    if (id !== 0) plain.push(...compiled.subarray(start, i));
+  }
+  const name = new TextEncoder().encode('\x1b[2J\x07warden: exited OK' + 'x'.repeat(5000));
+  // Both functions get the name (the trap may be reported in either if the call is inlined).
+  const sub = [...leb(2), ...leb(0), ...leb(name.length), ...name, ...leb(1), ...leb(name.length), ...name];
+  const content = [...leb(4), ...new TextEncoder().encode('name'), 1, ...leb(sub.length), ...sub];
+  const file = join(tempDir(), 'named.wasm');
+  writeFileSync(file, new Uint8Array([...plain, 0, ...leb(content.length), ...content]));
+  const r = await warden(['run', file]);
+  assert.equal(r.status, 134);
+  assertOneLine(r, /^warden: guest trapped \(unreachable\) in \?\[2J\?warden: exited OKx+\.\.\.$/);
+  assert.ok(r.stderr.length < 1100);
 });

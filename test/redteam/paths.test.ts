@@ -28,9 +28,16 @@ function world() {
 test('paths guest: every trick stays inside its mounts (CLI)', async () => {
   const base = world();
   const before = nfs.readdirSync(base).sort().join(',');
-  const r = await warden(['run', '--dir', `${base}/m::/m`, '--dir-ro', `${base}/ro::/ro`, '--dir', `${base}/a::/x`,
+  const report = join(base, 'report.json');
+  const r = await warden(['run', '--report', report, '--dir', `${base}/m::/m`, '--dir-ro', `${base}/ro::/ro`, '--dir', `${base}/a::/x`,
     '--dir', `${base}/a/b::/x/y`, '--dir', `${base}/m::/m2`, join(ROOT, 'fixtures/wasm/redteam2/paths.wasm')]);
   assert.equal(r.status, 0, r.stdout + r.stderr);
+  // Escapes and read-only mutations are recorded as denials in the report.
+  const json = JSON.parse(nfs.readFileSync(report, 'utf8')) as { outcome: string; denials: { capability: string; call: string; detail: string }[] };
+  nfs.unlinkSync(report);
+  assert.equal(json.outcome, 'exited');
+  assert.ok(json.denials.some((d) => d.capability === 'fs' && /escapes|outside/.test(d.detail)), JSON.stringify(json.denials));
+  assert.ok(json.denials.some((d) => d.capability === 'fs' && /read-only/.test(d.detail)), JSON.stringify(json.denials));
   assert.match(r.stderr, /ok write to renumbered stdout\nPASS \d+ checks\n$/);
   assert.match(r.stdout, /before renumber\n$/, 'nothing reached the host stdout after the renumber');
   assert.doesNotMatch(r.stdout + r.stderr, /LEAK|FAIL/);

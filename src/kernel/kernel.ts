@@ -6,7 +6,7 @@ import type { RandomSource } from '../time/random.js';
 import { Descriptor, dirDescriptor, type Mount } from './descriptor.js';
 import { WasiErrno } from './errors.js';
 import { FdTable } from './fd-table.js';
-import { AbortedSignal, ExitSignal, GuestStop, LimitSignal, TimeoutSignal } from './signals.js';
+import { AbortedSignal, ExitSignal, GuestStop, LimitSignal, TimeoutSignal, uncatchable } from './signals.js';
 import type { InputStream, OutputStream } from './stdio.js';
 
 export interface Denial {
@@ -126,7 +126,7 @@ export class Kernel {
 
   /** End the guest for good with `signal`. */
   stop(signal: GuestStop): never {
-    if (this.stopped === null) this.stopped = signal;
+    if (this.stopped === null) this.stopped = uncatchable(signal);
     throw this.stopped;
   }
 

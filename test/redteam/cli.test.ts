@@ -87,10 +87,22 @@ test('worker and process engines: a stdin pipe that never ends does not outlast 
   }
 });
 
-test('a guest that catches proc_exit and spins still exits with its code by the deadline', async () => {
-  const r = await warden(['run', '--timeout-ms', '500', join(ROOT, 'fixtures/wasm/exit_catch_spin.wasm')]);
-  assert.equal(r.status, 5);
-  assert.equal(r.stdout, 'before exit\n');
+test('a guest cannot catch proc_exit or a limit with catch_all: no deadline needed, every engine', async () => {
+  const spin = join(ROOT, 'fixtures/wasm/exit_catch_spin.wasm');
+  // Output limit hit inside try/catch_all, then a spin without imports.
+  const limit = await guestFile(`(func (export "_start")
+    (i32.store (i32.const 0) (i32.const 64)) (i32.store (i32.const 4) (i32.const 4096))
+    (try (do (loop $l (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))) (br $l)))
+      (catch_all (loop $spin (br $spin)))))`);
+  for (const isolation of ['inline', 'worker', 'process']) {
+    const r = await warden(['run', '--isolation', isolation, spin], { killAfterMs: 10_000 });
+    assert.equal(r.signal, null, `${isolation}: Warden ended on its own`);
+    assert.equal(r.status, 5, isolation);
+    assert.equal(r.stdout, 'before exit\n');
+    const l = await warden(['run', '--isolation', isolation, '--max-output', '64K', limit], { killAfterMs: 10_000 });
+    assert.equal(l.signal, null, `${isolation}: Warden ended on its own`);
+    assert.equal(l.status, 137, isolation);
+  }
 });
 
 test('hostile command lines: one line, status 2, no stack trace', async () => {

@@ -3,8 +3,8 @@
 // nothing outside the mount was read, listed, stat'ed or changed.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as nfs from 'node:fs';
+import { startFlipper } from '../helpers/flipper.js';
 import { after, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { hostDir, run, virtualDir } from '../../src/index.js';
@@ -104,31 +104,8 @@ for (const isolation of ['inline', 'worker', 'process'] as const) {
     nfs.mkdirSync(`${w.mount}/flip`);
     nfs.writeFileSync(`${w.mount}/flip/inner.txt`, 'inner');
     nfs.writeFileSync(`${w.mount}/file`, 'plain');
-    const code = `
-      const fs = require('fs');
-      const [mount, outside, ms] = process.argv.slice(1);
-      const end = Date.now() + Number(ms);
-      const t = (f) => { try { f(); } catch {} };
-      let i = 0;
-      process.stdout.write('go\\n');
-      while (Date.now() < end) {
-        const target = i++ % 2 ? outside : '../outside';
-        t(() => fs.renameSync(mount + '/flip', mount + '/stash'));
-        t(() => fs.symlinkSync(target, mount + '/flip'));
-        t(() => fs.renameSync(mount + '/file', mount + '/filestash'));
-        t(() => fs.symlinkSync(target + '/secret.txt', mount + '/file'));
-        t(() => fs.unlinkSync(mount + '/flip'));
-        t(() => fs.renameSync(mount + '/stash', mount + '/flip'));
-        t(() => fs.unlinkSync(mount + '/file'));
-        t(() => fs.renameSync(mount + '/filestash', mount + '/file'));
-        // Hold the real-directory state a moment so the guest sees both states often.
-        const s = process.hrtime.bigint();
-        while (process.hrtime.bigint() - s < 50000n);
-      }`;
     // The flipper outlasts the guest, whose engine may take a moment to start.
-    const child = spawn(process.execPath, ['-e', code, w.mount, w.outside, '2500'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const exited = new Promise<number | null>((res) => child.on('exit', res));
-    await new Promise<void>((res) => child.stdout.once('data', () => res()));
+    const { exited } = await startFlipper(w.mount, w.outside, 2500, 50_000);
     const r = await run(GUEST, {
       args: ['escape', '/sandbox', 'race', '1000'],
       mounts: { '/sandbox': hostDir(w.mount) },

@@ -3,46 +3,18 @@
 // may ever be read, listed or stat'ed. A control loop with plain host paths shows the race is real.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as nfs from 'node:fs';
 import { after, it } from 'node:test';
 import type { FileHandle } from '../../src/fs/types.js';
 import { hostDir } from '../../src/node/host-fs.js';
 import { READ, decode, removeDir, tempDir } from './host-fs-helpers.js';
+import { startFlipper as flip } from '../helpers/flipper.js';
+
+const startFlipper = (mount: string, outside: string) => flip(mount, outside, FLIP_MS);
 
 const FLIP_MS = 1500;
 const dirs: string[] = [];
 after(() => dirs.forEach(removeDir));
-
-function flipper(mount: string, outside: string): ReturnType<typeof spawn> {
-  const code = `
-    const fs = require('fs');
-    const [mount, outside, ms] = process.argv.slice(1);
-    const end = Date.now() + Number(ms);
-    const t = (f) => { try { f(); } catch {} };
-    let i = 0;
-    process.stdout.write('go\\n');
-    while (Date.now() < end) {
-      const target = i++ % 2 ? outside : '../outside';
-      t(() => fs.renameSync(mount + '/flip', mount + '/stash'));
-      t(() => fs.symlinkSync(target, mount + '/flip'));
-      t(() => fs.renameSync(mount + '/file', mount + '/filestash'));
-      t(() => fs.symlinkSync(target + '/secret.txt', mount + '/file'));
-      t(() => fs.unlinkSync(mount + '/flip'));
-      t(() => fs.renameSync(mount + '/stash', mount + '/flip'));
-      t(() => fs.unlinkSync(mount + '/file'));
-      t(() => fs.renameSync(mount + '/filestash', mount + '/file'));
-    }`;
-  return spawn(process.execPath, ['-e', code, mount, outside, String(FLIP_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
-}
-
-/** Resolves once the flipper runs; `exited` (wrapped: an async function would flatten it). */
-async function startFlipper(mount: string, outside: string): Promise<{ exited: Promise<number | null> }> {
-  const child = flipper(mount, outside);
-  const exited = new Promise<number | null>((res) => child.on('exit', res));
-  await new Promise<void>((res) => child.stdout?.once('data', () => res()));
-  return { exited };
-}
 
 function world(): { mount: string; outside: string } {
   const base = tempDir();

@@ -1,8 +1,8 @@
 // Red team: the escape guest (fixtures/redteam/escape.c, 98 checks) against copy-on-write
 // overlays of a host directory, which resolve host-planted symlinks through their own layers.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as nfs from 'node:fs';
+import { startFlipper } from '../helpers/flipper.js';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { hostDir, overlay, run, virtualDir } from '../../src/index.js';
@@ -55,29 +55,7 @@ test('overlay(hostDir): a guest looping through a path a host process flips neve
   nfs.writeFileSync(join(outside, 'secret.txt'), 'TOP SECRET');
   nfs.writeFileSync(join(mount, 'flip/inner.txt'), 'inner');
   nfs.writeFileSync(join(mount, 'file'), 'plain');
-  const code = `
-    const fs = require('fs');
-    const [mount, outside, ms] = process.argv.slice(1);
-    const end = Date.now() + Number(ms);
-    const t = (f) => { try { f(); } catch {} };
-    let i = 0;
-    process.stdout.write('go\\n');
-    while (Date.now() < end) {
-      const target = i++ % 2 ? outside : '../outside';
-      t(() => fs.renameSync(mount + '/flip', mount + '/stash'));
-      t(() => fs.symlinkSync(target, mount + '/flip'));
-      t(() => fs.renameSync(mount + '/file', mount + '/filestash'));
-      t(() => fs.symlinkSync(target + '/secret.txt', mount + '/file'));
-      t(() => fs.unlinkSync(mount + '/flip'));
-      t(() => fs.renameSync(mount + '/stash', mount + '/flip'));
-      t(() => fs.unlinkSync(mount + '/file'));
-      t(() => fs.renameSync(mount + '/filestash', mount + '/file'));
-      const s = process.hrtime.bigint();
-      while (process.hrtime.bigint() - s < 50000n);
-    }`;
-  const child = spawn(process.execPath, ['-e', code, mount, outside, '1800'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<number | null>((res) => child.on('exit', res));
-  await new Promise<void>((res) => child.stdout.once('data', () => res()));
+  const { exited } = await startFlipper(mount, outside, 1800, 50_000);
   const r = await run(nfs.readFileSync(join(ROOT, 'fixtures/wasm/redteam/escape.wasm')), {
     args: ['escape', '/sandbox', 'race', '1000'],
     mounts: { '/sandbox': overlay(hostDir(mount)) },

@@ -104,14 +104,23 @@ export interface ToTreeOptions {
   binary?: boolean;
 }
 
+/** Iterative (a guest can build a chain far deeper than the JS stack); key order as readdir. */
 export function toTree(dir: DirNode, options: ToTreeOptions = {}): MemoryTree {
-  const out: MemoryTree = {};
-  for (const [name, node] of dir.entries) {
-    if (node instanceof DirNode) out[name] = toTree(node, options);
-    else if (node instanceof SymlinkNode) out[name] = { symlink: node.target };
-    else out[name] = fileValue((node as FileNode).content.snapshot(), options.binary === true);
+  const binary = options.binary === true;
+  const root: MemoryTree = {};
+  const stack: Array<[DirNode, MemoryTree]> = [[dir, root]];
+  while (stack.length > 0) {
+    const [node, out] = stack.pop()!;
+    for (const [name, child] of node.entries) {
+      if (child instanceof DirNode) {
+        const sub: MemoryTree = {};
+        out[name] = sub;
+        stack.push([child, sub]);
+      } else if (child instanceof SymlinkNode) out[name] = { symlink: child.target };
+      else out[name] = fileValue((child as FileNode).content.snapshot(), binary);
+    }
   }
-  return out;
+  return root;
 }
 
 function fileValue(bytes: Uint8Array, binary: boolean): string | Uint8Array {
@@ -123,18 +132,18 @@ export function toBytes(data: string | Uint8Array): Uint8Array {
   return typeof data === 'string' ? utf8.encode(data) : data;
 }
 
-/** Bytes held by regular files and the number of inodes (the root excluded), hard links once. */
+/** Bytes held by regular files and the number of inodes (the root excluded), hard links once; iterative. */
 export function usageOf(root: DirNode): { bytes: number; files: number } {
   const seen = new Set<MemNode>();
   let bytes = 0;
-  const walk = (dir: DirNode): void => {
-    for (const node of dir.entries.values()) {
+  const stack: DirNode[] = [root];
+  while (stack.length > 0) {
+    for (const node of stack.pop()!.entries.values()) {
       if (seen.has(node)) continue;
       seen.add(node);
       if (node instanceof FileNode) bytes += node.size;
-      else if (node instanceof DirNode) walk(node);
+      else if (node instanceof DirNode) stack.push(node);
     }
-  };
-  walk(root);
+  }
   return { bytes, files: seen.size };
 }

@@ -2,7 +2,7 @@
 // change lives there: copied-up files, new entries, and the directories holding whiteouts).
 
 import { FileType } from '../abi/constants.js';
-import type { DirHandle, FileHandle, Stat } from './types.js';
+import type { DirEntry, DirHandle, FileHandle, Stat } from './types.js';
 import { absent, type OvDir } from './overlay-layers.js';
 
 export interface OverlayChange {
@@ -22,15 +22,10 @@ function typeName(t: FileType): OverlayChange['type'] {
   return t === FileType.DIRECTORY ? 'directory' : t === FileType.SYMBOLIC_LINK ? 'symlink' : 'file';
 }
 
-function withDir<T>(parent: DirHandle, name: string, fn: (dir: DirHandle) => T): T {
-  const dir = parent.openDir(name);
-  try { return fn(dir); } finally { dir.close(); }
-}
-
 export function diffChanges(root: OvDir, upperRoot: DirHandle, lowerRoot: DirHandle): OverlayChange[] {
   const out: OverlayChange[] = [];
   try {
-    diff(root, false, '', upperRoot, lowerRoot, out);
+    diff(root, upperRoot, lowerRoot, out);
   } finally {
     lowerRoot.close();
   }
@@ -38,35 +33,99 @@ export function diffChanges(root: OvDir, upperRoot: DirHandle, lowerRoot: DirHan
 }
 
 /**
- * Compare one upper directory with the lower directory at the same path. `node` is the cached
- * overlay node, if any, holding whiteouts; opacity is inherited by everything below.
+ * One directory being walked: an upper directory compared with the lower one at the same path
+ * (`lower` null: everything below was added). `node` is the cached overlay node, if any, holding
+ * whiteouts; opacity is inherited by everything below. `owned` are the handles this frame opened.
  */
-function diff(
+interface Frame {
+  node: OvDir | undefined;
+  opaque: boolean;
+  prefix: string;
+  upper: DirHandle;
+  lower: DirHandle | null;
+  entries: DirEntry[];
+  i: number;
+  upperNames: Set<string>;
+  owned: DirHandle[];
+}
+
+function frame(
   node: OvDir | undefined, parentOpaque: boolean, prefix: string,
-  upper: DirHandle, lower: DirHandle | null, out: OverlayChange[],
-): void {
-  const opaque = parentOpaque || node?.opaque === true;
-  const upperNames = new Set<string>();
-  for (const e of upper.readdir()) {
-    upperNames.add(e.name);
-    const path = prefix + e.name;
-    const ust = upper.statAt(e.name);
-    const lst: Stat | null = lower ? absent(() => lower.statAt(e.name)) : null;
-    const isDir = ust.filetype === FileType.DIRECTORY;
-    if (isDir && lst?.filetype === FileType.DIRECTORY) {
-      withDir(upper, e.name, (u) => withDir(lower!, e.name, (l) =>
-        diff(node?.children.get(e.name), opaque, path + '/', u, l, out)));
-      continue;
-    }
-    if (lst !== null && unchanged(upper, lower!, e.name, ust, lst)) continue;
-    out.push({ path, kind: lst === null ? 'added' : 'modified', type: typeName(ust.filetype) });
-    if (isDir) withDir(upper, e.name, (u) => added(u, path + '/', out));
+  upper: DirHandle, lower: DirHandle | null, owned: DirHandle[],
+): Frame {
+  try {
+    const entries = upper.readdir();
+    return { node, opaque: parentOpaque || node?.opaque === true, prefix, upper, lower, entries, i: 0, upperNames: new Set(), owned };
+  } catch (e) {
+    closeAll(owned);
+    throw e;
   }
-  if (lower === null) return;
+}
+
+function closeAll(handles: DirHandle[]): void {
+  for (let i = handles.length - 1; i >= 0; i--) handles[i]!.close();
+}
+
+/**
+ * Depth-first with an explicit stack (a guest can build a chain deeper than the JS stack),
+ * emitting in the order of the former recursion: each upper entry (and, inline, what lies below
+ * it), then the deletions of that directory.
+ */
+function diff(root: OvDir, upperRoot: DirHandle, lowerRoot: DirHandle, out: OverlayChange[]): void {
+  const stack: Frame[] = [frame(root, false, '', upperRoot, lowerRoot, [])];
+  try {
+    while (stack.length > 0) {
+      const f = stack[stack.length - 1]!;
+      if (f.i === f.entries.length) {
+        if (f.lower !== null) deletions(f, out);
+        stack.pop();
+        closeAll(f.owned);
+        continue;
+      }
+      const child = step(f, f.entries[f.i++]!, out);
+      if (child !== null) stack.push(child);
+    }
+  } finally {
+    for (let i = stack.length - 1; i >= 0; i--) closeAll(stack[i]!.owned);
+  }
+}
+
+/** Handle one upper entry of `f`; returns the frame for a directory to descend into, if any. */
+function step(f: Frame, e: DirEntry, out: OverlayChange[]): Frame | null {
+  const { upper, lower } = f;
+  const path = f.prefix + e.name;
+  const ust = upper.statAt(e.name);
+  const isDir = ust.filetype === FileType.DIRECTORY;
+  if (lower === null) {
+    // Below an added directory: everything is added.
+    out.push({ path, kind: 'added', type: typeName(ust.filetype) });
+    return isDir ? frame(undefined, f.opaque, path + '/', ...openPair(upper, null, e.name)) : null;
+  }
+  f.upperNames.add(e.name);
+  const lst: Stat | null = absent(() => lower.statAt(e.name));
+  if (isDir && lst?.filetype === FileType.DIRECTORY) {
+    return frame(f.node?.children.get(e.name), f.opaque, path + '/', ...openPair(upper, lower, e.name));
+  }
+  if (lst !== null && unchanged(upper, lower, e.name, ust, lst)) return null;
+  out.push({ path, kind: lst === null ? 'added' : 'modified', type: typeName(ust.filetype) });
+  return isDir ? frame(undefined, f.opaque, path + '/', ...openPair(upper, null, e.name)) : null;
+}
+
+/** Open `name` in the upper (and lower) directory: [upper, lower, owned handles]. */
+function openPair(upper: DirHandle, lower: DirHandle | null, name: string): [DirHandle, DirHandle | null, DirHandle[]] {
+  const u = upper.openDir(name);
+  if (lower === null) return [u, null, [u]];
+  let l: DirHandle;
+  try { l = lower.openDir(name); } catch (e) { u.close(); throw e; }
+  return [u, l, [u, l]];
+}
+
+function deletions(f: Frame, out: OverlayChange[]): void {
+  const lower = f.lower!;
   for (const e of lower.readdir()) {
-    if (upperNames.has(e.name) || !(opaque || node?.whiteouts.has(e.name))) continue;
+    if (f.upperNames.has(e.name) || !(f.opaque || f.node?.whiteouts.has(e.name))) continue;
     const st = absent(() => lower.statAt(e.name));
-    out.push({ path: prefix + e.name, kind: 'deleted', type: typeName(st?.filetype ?? e.filetype) });
+    out.push({ path: f.prefix + e.name, kind: 'deleted', type: typeName(st?.filetype ?? e.filetype) });
   }
 }
 
@@ -99,37 +158,44 @@ function unchanged(upper: DirHandle, lower: DirHandle, name: string, ust: Stat, 
   }
 }
 
-function added(upper: DirHandle, prefix: string, out: OverlayChange[]): void {
-  for (const e of upper.readdir()) {
-    const type = typeName(upper.statAt(e.name).filetype);
-    out.push({ path: prefix + e.name, kind: 'added', type });
-    if (type === 'directory') withDir(upper, e.name, (u) => added(u, prefix + e.name + '/', out));
-  }
-}
-
+/**
+ * Read the content of each change. The changes come parents-before-children, so the chain of
+ * open directories is kept from one change to the next and only the differing tail reopened:
+ * linear in the total depth instead of quadratic, and without recursion.
+ */
 export function exportChanges(changes: readonly OverlayChange[], upperRoot: DirHandle): OverlayExport {
   const out: OverlayExport = {};
-  for (const c of changes) {
-    if (c.kind === 'deleted') { out[c.path] = null; continue; }
-    if (c.type === 'directory') { out[c.path] = {}; continue; }
-    const parts = c.path.split('/');
-    const name = parts.pop()!;
-    const read = (dir: DirHandle): void => {
-      if (c.type === 'symlink') { out[c.path] = { symlink: dir.readlink(name) }; return; }
-      const h = dir.open(name, READ) as FileHandle;
-      try {
-        const data = new Uint8Array(h.size());
-        h.pread([data], 0);
-        out[c.path] = data;
-      } finally {
-        h.close();
+  const names: string[] = [];
+  const dirs: DirHandle[] = [];
+  try {
+    for (const c of changes) {
+      if (c.kind === 'deleted') { out[c.path] = null; continue; }
+      if (c.type === 'directory') { out[c.path] = {}; continue; }
+      const parts = c.path.split('/');
+      const name = parts.pop()!;
+      let common = 0;
+      while (common < names.length && common < parts.length && names[common] === parts[common]) common++;
+      while (dirs.length > common) { names.pop(); dirs.pop()!.close(); }
+      for (let i = common; i < parts.length; i++) {
+        dirs.push((dirs[i - 1] ?? upperRoot).openDir(parts[i]!));
+        names.push(parts[i]!);
       }
-    };
-    const walk = (dir: DirHandle, i: number): void => {
-      if (i === parts.length) read(dir);
-      else withDir(dir, parts[i]!, (sub) => walk(sub, i + 1));
-    };
-    walk(upperRoot, 0);
+      out[c.path] = readEntry(dirs[dirs.length - 1] ?? upperRoot, name, c.type);
+    }
+  } finally {
+    closeAll(dirs);
   }
   return out;
+}
+
+function readEntry(dir: DirHandle, name: string, type: OverlayChange['type']): Uint8Array | { symlink: string } {
+  if (type === 'symlink') return { symlink: dir.readlink(name) };
+  const h = dir.open(name, READ) as FileHandle;
+  try {
+    const data = new Uint8Array(h.size());
+    h.pread([data], 0);
+    return data;
+  } finally {
+    h.close();
+  }
 }

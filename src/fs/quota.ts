@@ -102,14 +102,26 @@ export function quota(fs: FileSystem, limits: QuotaOptions): QuotaFileSystem {
   return new QuotaFileSystem(fs, limits);
 }
 
-/** Bytes in regular files and inode count below `root`, hard links counted once. */
+/**
+ * Bytes in regular files and inode count below `root`, hard links counted once. Iterative with
+ * an explicit stack of open directories: a guest can build a chain deeper than the JS stack.
+ */
 export function measure(root: DirHandle): QuotaUsage {
   const seen = new Set<bigint>();
   const used: QuotaUsage = { bytes: 0, files: 0 };
-  const walk = (dir: DirHandle): void => {
-    for (const entry of dir.readdir()) {
+  // Each frame: a directory, its entries and the next index; frames above the root own their handle.
+  const stack: Array<{ dir: DirHandle; entries: DirEntry[]; i: number }> = [{ dir: root, entries: root.readdir(), i: 0 }];
+  try {
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1]!;
+      if (frame.i === frame.entries.length) {
+        stack.pop();
+        if (stack.length > 0) frame.dir.close();
+        continue;
+      }
+      const entry = frame.entries[frame.i++]!;
       let st: Stat;
-      try { st = dir.statAt(entry.name); } catch { continue; }
+      try { st = frame.dir.statAt(entry.name); } catch { continue; }
       if (st.filetype !== FileType.DIRECTORY && st.nlink > 1) {
         if (seen.has(st.ino)) continue;
         seen.add(st.ino);
@@ -118,12 +130,15 @@ export function measure(root: DirHandle): QuotaUsage {
       if (st.filetype === FileType.REGULAR_FILE) used.bytes += st.size;
       if (st.filetype === FileType.DIRECTORY) {
         let sub: DirHandle;
-        try { sub = dir.openDir(entry.name); } catch { continue; }
-        try { walk(sub); } finally { sub.close(); }
+        try { sub = frame.dir.openDir(entry.name); } catch { continue; }
+        let entries: DirEntry[];
+        try { entries = sub.readdir(); } catch (e) { sub.close(); throw e; }
+        stack.push({ dir: sub, entries, i: 0 });
       }
     }
-  };
-  walk(root);
+  } finally {
+    for (let i = stack.length - 1; i > 0; i--) stack[i]!.dir.close();
+  }
   return used;
 }
 

@@ -76,25 +76,36 @@ export class Layers {
     if (--node.pins === 0 && node.parent !== null) this.unresolve(node);
   }
 
-  /** Reopen layer handles of a pinned node after a detach closed them. */
+  /**
+   * Reopen layer handles of a pinned node after a detach closed them. Iterative, top-down: the
+   * chain of unresolved ancestors can be deeper than the JS stack. Each parent is pinned only
+   * while its child opens from it (unpinned ancestors are closed again right away).
+   */
   ensureResolved(node: OvDir): void {
     if (node.resolved) return;
-    if (node.removed) fail(Errno.NOENT);
-    const parent = node.parent;
-    if (parent === null) {
-      node.upper = this.openUpperRoot();
-      node.lower = this.openLowerRoot();
-    } else {
-      this.acquire(parent);
-      try {
-        node.upper = parent.upper ? absent(() => parent.upper!.openDir(node.name)) : null;
-        node.lower = !node.opaque && parent.lower && !parent.whiteouts.has(node.name)
-          ? absent(() => parent.lower!.openDir(node.name)) : null;
-      } finally {
-        this.release(parent);
-      }
+    const chain: OvDir[] = [];
+    for (let n: OvDir | null = node; n !== null && !n.resolved; n = n.parent) {
+      if (n.removed) fail(Errno.NOENT);
+      chain.push(n);
     }
-    node.resolved = true;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const n = chain[i]!;
+      const parent = n.parent;
+      if (parent === null) {
+        n.upper = this.openUpperRoot();
+        n.lower = this.openLowerRoot();
+      } else {
+        parent.pins++;
+        try {
+          n.upper = parent.upper ? absent(() => parent.upper!.openDir(n.name)) : null;
+          n.lower = !n.opaque && parent.lower && !parent.whiteouts.has(n.name)
+            ? absent(() => parent.lower!.openDir(n.name)) : null;
+        } finally {
+          this.release(parent);
+        }
+      }
+      n.resolved = true;
+    }
   }
 
   unresolve(node: OvDir): void {
@@ -104,13 +115,14 @@ export class Layers {
     node.resolved = false;
   }
 
-  /** Drop every open layer handle (at detach); pinned nodes reopen on next use. */
+  /** Drop every open layer handle (at detach); pinned nodes reopen on next use. Iterative. */
   unresolveAll(): void {
-    const walk = (node: OvDir): void => {
+    const stack: OvDir[] = this.root ? [this.root] : [];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
       if (node.resolved) this.unresolve(node);
-      for (const child of node.children.values()) walk(child);
-    };
-    if (this.root) walk(this.root);
+      for (const child of node.children.values()) stack.push(child);
+    }
   }
 
   /** The visible entry `name` of a resolved directory: upper first, then lower unless hidden. */
@@ -148,22 +160,41 @@ export class Layers {
     try { return fn(node); } finally { this.release(node); }
   }
 
-  /** Make sure a resolved directory exists in the upper layer (creating parents), times kept. */
+  /**
+   * Make sure a resolved directory exists in the upper layer (creating parents), times kept.
+   * Iterative: the ancestors missing from the upper layer (a deep lower chain) are pinned
+   * bottom-up, then created top-down.
+   */
   ensureUpper(d: OvDir): DirHandle {
     if (d.upper) return d.upper;
     if (d.removed) fail(Errno.NOENT);
-    const parent = d.parent!;
-    const upper = this.with(parent, (p) => {
-      const pu = this.ensureUpper(p);
-      pu.mkdir(d.name);
-      return pu.openDir(d.name);
-    });
-    if (d.lower) {
-      const st = d.lower.stat();
-      upper.setTimes(st.atim, st.mtim);
+    const missing: OvDir[] = [d];
+    const pinned: OvDir[] = [];
+    try {
+      for (let n = d; ;) {
+        const parent = n.parent!;
+        this.acquire(parent);
+        pinned.push(parent);
+        if (parent.upper) break;
+        if (parent.removed) fail(Errno.NOENT);
+        missing.push(parent);
+        n = parent;
+      }
+      for (let i = missing.length - 1; i >= 0; i--) {
+        const n = missing[i]!;
+        const pu = n.parent!.upper!;
+        pu.mkdir(n.name);
+        const upper = pu.openDir(n.name);
+        if (n.lower) {
+          const st = n.lower.stat();
+          upper.setTimes(st.atim, st.mtim);
+        }
+        n.upper = upper;
+      }
+    } finally {
+      for (let i = pinned.length - 1; i >= 0; i--) this.release(pinned[i]!);
     }
-    d.upper = upper;
-    return upper;
+    return d.upper!;
   }
 
   /**

@@ -3,6 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ModuleRejected, WardenUsageError } from '../run/errors.js';
+import { importSignatureRejection } from '../run/import-signatures.js';
 
 export type ModuleSource = Uint8Array | ArrayBuffer | WebAssembly.Module | string;
 
@@ -41,7 +42,10 @@ export function moduleBytes(src: ModuleSource): Uint8Array | null {
   throw new WardenUsageError('module must be a path, a Uint8Array, an ArrayBuffer or a WebAssembly.Module');
 }
 
-/** Compile bytes (cached per byte array identity); invalid modules are ModuleRejected. */
+/**
+ * Compile bytes (cached per byte array identity); invalid modules, and modules whose preview1
+ * imports or `_start` have the wrong signature, are ModuleRejected (checked once per compile).
+ */
 export async function compile(bytes: Uint8Array, cacheKey?: object): Promise<WebAssembly.Module> {
   const key = cacheKey ?? bytes;
   const hit = byBytes.get(key);
@@ -52,6 +56,8 @@ export async function compile(bytes: Uint8Array, cacheKey?: object): Promise<Web
   } catch (e) {
     throw new ModuleRejected('compile', (e as Error).message, { cause: e });
   }
+  const rejected = importSignatureRejection(bytes);
+  if (rejected !== null) throw rejected;
   byBytes.set(key, mod);
   return mod;
 }

@@ -2,6 +2,7 @@
 // synchronous loop reading jobs from fd 3 and answering on fd 4. Compiled modules are cached
 // by content hash, so a warm child skips both the transfer and the compilation.
 import { ModuleRejected } from '../run/errors.js';
+import { importSignatureRejection } from '../run/import-signatures.js';
 import { HostFunctionError } from './host-functions-errors.js';
 import { CHILD_IN, CHILD_OUT, readFrameSync, writeFrameSync } from './process-frames.js';
 import { errorToJSON, type JobSpec } from './worker-job.js';
@@ -42,6 +43,8 @@ export function moduleFor(hash: string, bytes: Uint8Array | undefined): WebAssem
   } catch (e) {
     throw new ModuleRejected('compile', (e as Error).message, { cause: e });
   }
+  const rejected = importSignatureRejection(bytes);
+  if (rejected !== null) throw rejected;
   cache.set(hash, m);
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return m;

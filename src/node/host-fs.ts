@@ -19,7 +19,7 @@ import { fail } from '../kernel/errors.js';
 import type { DirHandle, FileSystem, MountContext, Stat } from '../fs/types.js';
 import { C } from './host-common.js';
 import { HostDirHandle } from './host-dir.js';
-import { hostStat, type HostHandle } from './host-handle.js';
+import { gather, hostStat, type HostHandle } from './host-handle.js';
 import { hostPlatform, type HostPlatform } from './host-platform.js';
 
 export interface HostDirOptions {
@@ -46,6 +46,14 @@ export class HostFileSystem implements FileSystem {
   readonly options: Readonly<HostDirOptions>;
   /** Device number reported to the guest (never the host's st_dev). */
   dev = 0n;
+
+  /**
+   * Gather small sequential writes in memory (host-file.ts). Off by default: the inline engine
+   * turns it on for one run (gatherHostWrites) because only there the bytes cannot die with a
+   * killed worker or child, and no host code can look at the file while the guest runs.
+   */
+  gatherWrites = false;
+  private gathering = 0;
 
   private rootFd = -1;
   private attached = 0;
@@ -95,8 +103,22 @@ export class HostFileSystem implements FileSystem {
     if (this.attached === 0) this.closeAll();
   }
 
-  /** Close every host fd this filesystem holds (handles become EBADF). */
+  /** Nested start/stop pairs (a filesystem may serve several runs one after another). */
+  startGathering(): void {
+    this.gathering++;
+    this.gatherWrites = true;
+  }
+
+  /** Turn gathering off again; anything still pending reaches the host now. */
+  stopGathering(): void {
+    this.gathering = Math.max(0, this.gathering - 1);
+    this.gatherWrites = this.gathering > 0;
+    if (gather.dirty !== null) gather.dirty.flushPending();
+  }
+
+  /** Close every host fd this filesystem holds (handles become EBADF); pending writes go out first. */
   closeAll(): void {
+    if (gather.dirty !== null) gather.dirty.flushPending();
     for (const h of this.live) h.forceClose();
     this.live.clear();
     if (this.rootFd >= 0) {
@@ -154,6 +176,24 @@ export class HostFileSystem implements FileSystem {
     }
     fail(Errno.NOENT);
   }
+}
+
+/**
+ * Inline engine, around one synchronous run: gather writes on the writable hostDir mounts when
+ * no host code (imports, trace, stdout/stderr callbacks) can run while the guest does and read
+ * a file before its bytes are flushed. Returns the function that turns it off (and flushes).
+ * A hostDir wrapped in quota()/overlay() is not unwrapped: it simply writes through.
+ */
+export function gatherHostWrites(mounts: readonly { fs: unknown }[], hostCodeRuns: boolean): () => void {
+  if (hostCodeRuns) return () => {};
+  const on: HostFileSystem[] = [];
+  for (const m of mounts) {
+    if (m.fs instanceof HostFileSystem && !m.fs.readOnly && !on.includes(m.fs)) {
+      m.fs.startGathering();
+      on.push(m.fs);
+    }
+  }
+  return () => { for (const fs of on) fs.stopGathering(); };
 }
 
 /**

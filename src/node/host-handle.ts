@@ -8,6 +8,18 @@ import { fileTypeOfMode, nsToSeconds, rethrow } from './host-common.js';
 import { exactAtim, exactMtim, lookupTimes, recordTimes } from './host-times.js';
 import type { HostFileSystem } from './host-fs.js';
 
+/** A handle holding gathered writes not yet on the host (see host-file.ts). */
+export interface GatherTarget {
+  flushPending(): void;
+}
+
+/**
+ * The one handle, across every host filesystem, with gathered writes pending (null: none).
+ * Module-wide rather than per filesystem so two mounts of the same host directory also see each
+ * other's bytes; at most one exists because every other host operation flushes it first.
+ */
+export const gather: { dirty: GatherTarget | null } = { dirty: null };
+
 export abstract class HostHandle {
   /** The host fd; -1 once closed (every later call fails with EBADF). */
   protected hfd: number;
@@ -17,10 +29,25 @@ export abstract class HostHandle {
     fs.track(this);
   }
 
-  /** The host fd, or EBADF after close. */
+  /** A failed flush of gathered writes, thrown by the next operation on this handle. */
+  protected flushError: unknown = null;
+
+  /**
+   * The host fd, or EBADF after close. Every host operation goes through here, so this is where
+   * gathered writes (of any handle) reach the host first and a failed flush of this one surfaces.
+   */
   protected get fd(): number {
+    if (gather.dirty !== null) gather.dirty.flushPending();
+    if (this.flushError !== null) this.throwFlushError();
     if (this.hfd < 0) fail(Errno.BADF);
     return this.hfd;
+  }
+
+  /** Report a remembered flush failure once (as the errno the host write failed with). */
+  protected throwFlushError(): never {
+    const e = this.flushError;
+    this.flushError = null;
+    throw e;
   }
 
   stat(): Stat {
@@ -58,21 +85,28 @@ export abstract class HostHandle {
     }
   }
 
+  /** Like close(2), the fd is released even when a pending write fails; the error is reported. */
   close(): void {
     const fd = this.hfd;
     if (fd < 0) fail(Errno.BADF);
+    if (gather.dirty !== null) gather.dirty.flushPending();
+    const failed = this.flushError;
+    this.flushError = null;
     this.hfd = -1;
     this.fs.untrack(this);
     try {
       nfs.closeSync(fd);
     } catch (e) {
-      rethrow(e);
+      if (failed === null) rethrow(e);
     }
+    if (failed !== null) throw failed;
   }
 
-  /** Close without reporting errors (detach). */
+  /** Close without reporting errors (detach): the bytes are still written if the host allows. */
   forceClose(): void {
     if (this.hfd < 0) return;
+    if (gather.dirty !== null) gather.dirty.flushPending();
+    this.flushError = null;
     const fd = this.hfd;
     this.hfd = -1;
     try {

@@ -17,6 +17,7 @@ import { compile, moduleBytes, type ModuleSource } from './module-source.js';
 import { invokeWithDeadline, isVmTimeout, sleepSync } from './inline.js';
 import { GatheredHostFdOutput, HostFdInput, HostFdOutput, inputStream, outputStream, stdinBytes } from './stdio.js';
 import { inlineHostImports } from './host-functions.js';
+import { gatherHostWrites } from './host-fs.js';
 
 export async function run(source: ModuleSource, options?: RunOptions): Promise<RunResult> {
   const o = validateOptions(options);
@@ -86,17 +87,28 @@ async function runInline(source: ModuleSource, o: RunOptions): Promise<RunResult
   if (o.stdout === 'inherit' && o.trace === undefined && !(config.stdout as HostFdOutput).isTerminal) {
     config.stdout = new GatheredHostFdOutput(1);
   }
-  const end = runGuest({
-    module,
-    kernel: config,
-    trace: o.trace,
-    timeoutMs,
-    memoryCap: o.limits?.memoryBytes ?? Infinity,
-    invoke: (fn) => invokeWithDeadline(fn, timeoutMs),
-    isDeadline: isVmTimeout,
-    ...host,
-    ...(fuel !== undefined ? { fuel } : {}),
-  });
+  // Small hostDir writes are gathered only inline and only while no host callback can run
+  // (see host-fs.ts gatherHostWrites); the run is synchronous, so on/off brackets it exactly.
+  const hostCodeRuns = o.imports !== undefined || o.trace !== undefined ||
+    typeof o.stdout === 'object' || typeof o.stdout === 'function' ||
+    typeof o.stderr === 'object' || typeof o.stderr === 'function';
+  const stopGathering = gatherHostWrites(config.mounts, hostCodeRuns);
+  let end: ReturnType<typeof runGuest>;
+  try {
+    end = runGuest({
+      module,
+      kernel: config,
+      trace: o.trace,
+      timeoutMs,
+      memoryCap: o.limits?.memoryBytes ?? Infinity,
+      invoke: (fn) => invokeWithDeadline(fn, timeoutMs),
+      isDeadline: isVmTimeout,
+      ...host,
+      ...(fuel !== undefined ? { fuel } : {}),
+    });
+  } finally {
+    stopGathering();
+  }
   const result: RunResult = {
     outcome: end.outcome,
     exitCode: end.exitCode,

@@ -16,6 +16,19 @@ import { HostFileHandle } from './host-file.js';
 import { HostHandle } from './host-handle.js';
 import { exactAtim, exactMtim, lookupTimes, recordTimes } from './host-times.js';
 
+/**
+ * This process's fd directory. `/proc/<pid>/fd` is the same directory as `/proc/self/fd` (a
+ * process's threads share one fd table), and skips procfs's `self` link: ~0.35 µs less on
+ * every path syscall (measured 3.3 vs 3.6 µs per lstat). Used only when `/proc/self` really
+ * names our pid (a procfs from another pid namespace could name another process's fds).
+ */
+const FD_DIR = ((): string => {
+  try {
+    if (nfs.readlinkSync('/proc/self') === String(process.pid)) return `/proc/${process.pid}/fd`;
+  } catch { /* no procfs: the unsafe-platform fallback never uses FD_DIR */ }
+  return '/proc/self/fd';
+})();
+
 /** Bounded retries when a concurrent host process keeps swapping an entry during O_CREAT. */
 const CREATE_RETRIES = 8;
 
@@ -39,12 +52,12 @@ export class HostDirHandle extends HostHandle implements DirHandle {
     if (name.length === 0 || name === '.' || name === '..' || name.indexOf('/') !== -1 || name.indexOf('\0') !== -1) {
       fail(Errno.INVAL);
     }
-    return this.hostPath === null ? `/proc/self/fd/${this.fd}/${name}` : `${this.self()}/${name}`;
+    return this.hostPath === null ? `${FD_DIR}/${this.fd}/${name}` : `${this.self()}/${name}`;
   }
 
   /** The host path naming this directory itself. */
   self(): string {
-    return this.hostPath === null ? `/proc/self/fd/${this.fd}` : this.fs.verifiedPath(this.fd, this.hostPath);
+    return this.hostPath === null ? `${FD_DIR}/${this.fd}` : this.fs.verifiedPath(this.fd, this.hostPath);
   }
 
   /** Path of a child directory for a new handle (only the path fallback needs it). */
@@ -149,14 +162,14 @@ export class HostDirHandle extends HostHandle implements DirHandle {
         // As Linux: writing, truncating or O_CREAT on an existing directory is EISDIR.
         if (o.write || o.truncate || o.create) fail(Errno.ISDIR);
         if (oPath === 0) { keep = true; return new HostDirHandle(this.fs, pin, this.childHostPath(name)); }
-        return new HostDirHandle(this.fs, nfs.openSync(`/proc/self/fd/${pin}`, C.O_RDONLY | C.O_DIRECTORY), null);
+        return new HostDirHandle(this.fs, nfs.openSync(`${FD_DIR}/${pin}`, C.O_RDONLY | C.O_DIRECTORY), null);
       }
       if (o.directory) fail(Errno.NOTDIR);
       // FIFOs, sockets and devices are never reachable (see hostfs notes: ENOTSUP).
       if (type !== S_IFREG) fail(Errno.NOTSUP);
       if (oPath === 0) { keep = true; return new HostFileHandle(this.fs, pin); }
       // Reopening the magic link of the pin opens exactly the inode we checked.
-      return new HostFileHandle(this.fs, nfs.openSync(`/proc/self/fd/${pin}`, flags | C.O_NONBLOCK | C.O_NOCTTY));
+      return new HostFileHandle(this.fs, nfs.openSync(`${FD_DIR}/${pin}`, flags | C.O_NONBLOCK | C.O_NOCTTY));
     } catch (e) {
       return rethrow(e);
     } finally {

@@ -177,3 +177,12 @@ export class ChannelServer {
     Atomics.notify(ctrl, STATE);
   }
 }
+
+/** The RemoteHost of a worker entry: messages go to `port`, host calls through `channel`. */
+export function workerHost(port: { postMessage(m: unknown): void }, channel: SharedArrayBuffer | null): import('./worker-remote.js').RemoteHost {
+  const client = channel === null ? null : new ChannelClient(channel);
+  return {
+    send: (msg) => port.postMessage(msg),
+    call: (i, args, bytes) => client!.call(i, args, bytes),
+  };
+}

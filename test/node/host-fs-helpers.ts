@@ -36,3 +36,15 @@ export function openFds(): number {
 
 export const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 export const decode = (b: Uint8Array): string => new TextDecoder().decode(b);
+
+/** A mount `<base>/mount` next to `<base>/outside/secret.txt` that nothing may reach. */
+export function secretWorld(dirs: string[]): { base: string; mount: string; outside: string } {
+  const base = tempDir();
+  dirs.push(base);
+  const mount = `${base}/mount`;
+  const outside = `${base}/outside`;
+  nfs.mkdirSync(mount);
+  nfs.mkdirSync(outside);
+  nfs.writeFileSync(`${outside}/secret.txt`, 'TOP SECRET');
+  return { base, mount, outside };
+}

@@ -7,7 +7,7 @@ import * as nfs from 'node:fs';
 import { after, it } from 'node:test';
 import type { FileHandle } from '../../src/fs/types.js';
 import { hostDir } from '../../src/node/host-fs.js';
-import { READ, decode, removeDir, tempDir } from './host-fs-helpers.js';
+import { READ, decode, removeDir, secretWorld } from './host-fs-helpers.js';
 import { startFlipper as flip } from '../helpers/flipper.js';
 
 const startFlipper = (mount: string, outside: string) => flip(mount, outside, FLIP_MS);
@@ -17,13 +17,7 @@ const dirs: string[] = [];
 after(() => dirs.forEach(removeDir));
 
 function world(): { mount: string; outside: string } {
-  const base = tempDir();
-  dirs.push(base);
-  const mount = `${base}/mount`;
-  const outside = `${base}/outside`;
-  nfs.mkdirSync(mount);
-  nfs.mkdirSync(outside);
-  nfs.writeFileSync(`${outside}/secret.txt`, 'TOP SECRET');
+  const { mount, outside } = secretWorld(dirs);
   nfs.mkdirSync(`${mount}/flip`);
   nfs.writeFileSync(`${mount}/flip/inner.txt`, 'inner');
   nfs.writeFileSync(`${mount}/file`, 'plain file');

@@ -9,22 +9,15 @@ import { Errno, FileType } from '../../src/abi/constants.js';
 import type { FileHandle, Handle } from '../../src/fs/types.js';
 import { hostDir, hostDirWithPlatform } from '../../src/node/host-fs.js';
 import { probeHostPlatform } from '../../src/node/host-platform.js';
-import { RDWR, READ, opts, openFds, removeDir, tempDir, text, throwsErrno } from './host-fs-helpers.js';
+import { RDWR, READ, opts, openFds, removeDir, secretWorld, text, throwsErrno } from './host-fs-helpers.js';
 
 const dirs: string[] = [];
 after(() => dirs.forEach(removeDir));
 
-/** A mount `<base>/mount` next to `<base>/outside/secret.txt` that nothing may reach. */
 function world(): { base: string; mount: string; outside: string } {
-  const base = tempDir();
-  dirs.push(base);
-  const mount = `${base}/mount`;
-  const outside = `${base}/outside`;
-  nfs.mkdirSync(mount);
-  nfs.mkdirSync(outside);
-  nfs.writeFileSync(`${outside}/secret.txt`, 'TOP SECRET');
-  nfs.writeFileSync(`${mount}/inside.txt`, 'inside');
-  return { base, mount, outside };
+  const w = secretWorld(dirs);
+  nfs.writeFileSync(`${w.mount}/inside.txt`, 'inside');
+  return w;
 }
 
 describe('symlinks are never followed by the filesystem', () => {

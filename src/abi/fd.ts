@@ -245,10 +245,20 @@ export function fdImports(k: Kernel) {
       try {
         m.refresh();
         const d = seekable(fd, Rights.FD_READ);
-        const bufs = m.iovecs(iovs, iovsLen);
-        const resPtr = m.check(nreadPtr, 4);
-        const n = d.file!.pread(bufs, toOffset(offset));
-        m.dv.setUint32(resPtr, n, true);
+        const f = d.file!;
+        let n: number;
+        if (iovsLen === 1 && f.pread1 !== undefined) {
+          const p = m.iovec1(iovs);
+          const len = m.iovLen;
+          const resPtr = m.check(nreadPtr, 4);
+          n = f.pread1(m.u8, p, len, toOffset(offset));
+          m.dv.setUint32(resPtr, n, true);
+        } else {
+          const bufs = m.iovecs(iovs, iovsLen);
+          const resPtr = m.check(nreadPtr, 4);
+          n = f.pread(bufs, toOffset(offset));
+          m.dv.setUint32(resPtr, n, true);
+        }
         return Errno.SUCCESS;
       } catch (e) { return k.errno(e); }
     },
@@ -273,9 +283,21 @@ export function fdImports(k: Kernel) {
         const d = fds.get(fd);
         if (d.dir !== null) fail(Errno.BADF);
         if ((d.rightsBase & Rights.FD_READ) === 0) fail(Errno.BADF);
-        const bufs = m.iovecs(iovs, iovsLen);
-        const resPtr = m.check(nreadPtr, 4);
-        const n = read(d, bufs);
+        const f = d.file;
+        let resPtr: number;
+        let n: number;
+        if (iovsLen === 1 && f !== null && f.pread1 !== undefined) {
+          // The common one-buffer read, straight into the memory view (no list, no subarray).
+          const p = m.iovec1(iovs);
+          const len = m.iovLen;
+          resPtr = m.check(nreadPtr, 4);
+          n = f.pread1(m.u8, p, len, d.pos);
+          d.pos += n;
+        } else {
+          const bufs = m.iovecs(iovs, iovsLen);
+          resPtr = m.check(nreadPtr, 4);
+          n = read(d, bufs);
+        }
         m.refresh();
         m.dv.setUint32(resPtr, n, true);
         return Errno.SUCCESS;

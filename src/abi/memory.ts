@@ -97,6 +97,23 @@ export class GuestMemory {
     return out;
   }
 
+  /** The length of the iovec last decoded by iovec1 (a field: no pair allocated per call). */
+  iovLen = 0;
+
+  /**
+   * The one iovec at `iovs`, bounds checked like `iovecs(iovs, 1)`: returns its pointer and
+   * leaves its length in `iovLen` (a single u32 length always fits the total-length rule).
+   */
+  iovec1(iovs: number): number {
+    const base = this.check(iovs, 8);
+    const dv = this.dv;
+    const p = dv.getUint32(base, true);
+    const len = dv.getUint32(base + 4, true);
+    if (p + len > this.u8.length) fail(Errno.FAULT);
+    this.iovLen = len;
+    return p;
+  }
+
   /** Decode a guest path/string; EILSEQ for invalid UTF-8. */
   string(ptr: number, len: number): string {
     const b = this.bytes(ptr, len);

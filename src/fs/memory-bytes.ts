@@ -48,6 +48,23 @@ export class ByteStore {
     return pos - position;
   }
 
+  /** Copy up to `length` bytes from `position` into `into` at `offset` (one-buffer `read`). */
+  read1(into: Uint8Array, offset: number, length: number, position: number): number {
+    const size = this.size;
+    if (position >= size) return 0;
+    const src = this.bytes;
+    const n = Math.min(length, size - position);
+    if (n < SMALL_COPY) {
+      for (let j = 0; j < n; j++) into[offset + j] = src[position + j]!;
+    } else {
+      for (let o = 0; o < n; o += COPY_SLICE) {
+        const e = Math.min(n, o + COPY_SLICE);
+        into.set(src.subarray(position + o, position + e), offset + o);
+      }
+    }
+    return n;
+  }
+
   /** Write `bufs` in order at `position`, zero-filling any gap past EOF; returns bytes written. */
   write(bufs: readonly Uint8Array[], position: number): number {
     let total = 0;

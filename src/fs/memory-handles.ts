@@ -27,6 +27,9 @@ export class MemFileHandle implements FileHandle {
 
   stat(): Stat { return this.node.stat(this.ctx.dev()); }
   pread(bufs: Uint8Array[], position: number): number { return this.node.content.read(bufs, position); }
+  pread1(into: Uint8Array, offset: number, length: number, position: number): number {
+    return this.node.content.read1(into, offset, length, position);
+  }
 
   pwrite(bufs: Uint8Array[], position: number): number {
     const n = this.node.content.write(bufs, position);

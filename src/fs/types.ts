@@ -63,6 +63,12 @@ export interface FileHandle extends HandleBase {
   readonly filetype: FileType;
   /** Read into `bufs` in order starting at `position`; returns bytes read (0 at EOF). */
   pread(bufs: Uint8Array[], position: number): number;
+  /**
+   * Optional fast path for the common one-buffer read: exactly what
+   * `pread(length === 0 ? [] : [into.subarray(offset, offset + length)], position)` does, without
+   * the list and the view. The kernel has bounds-checked [offset, offset + length) in `into`.
+   */
+  pread1?(into: Uint8Array, offset: number, length: number, position: number): number;
   /** Write `bufs` in order at `position`; returns bytes written. */
   pwrite(bufs: Uint8Array[], position: number): number;
   /** Current size in bytes (used for O_APPEND and SEEK_END). */

@@ -20,6 +20,8 @@ import { gather, HostHandle, type GatherTarget } from './host-handle.js';
 /** Writes at least this large go straight to the host. */
 const GATHER_MAX = 4096;
 const GATHER_BUF = 64 * 1024;
+/** Most bytes Linux moves in one read(2) (MAX_RW_COUNT: INT_MAX rounded down to a page). */
+const MAX_RW = 0x7ffff000;
 
 /** @internal The write a flush uses; tests swap it to make a flush fail without a full disk. */
 export const flushWrite = { fn: nfs.writeSync };
@@ -68,6 +70,19 @@ export class HostFileHandle extends HostHandle implements FileHandle, GatherTarg
     if (bufs.length === 0) return 0; // readv with no iovecs is EINVAL on Linux
     try {
       return nfs.readvSync(fd, bufs, position);
+    } catch (e) {
+      rethrow(e);
+    }
+  }
+
+  /** One buffer: readSync on the whole guest memory view (no list, no subarray). */
+  pread1(into: Uint8Array, offset: number, length: number, position: number): number {
+    const fd = this.fd;
+    if (length === 0) return 0;
+    try {
+      // Linux's own cap on one read (MAX_RW_COUNT): a legal short read, and readSync takes an
+      // int32 length (it would turn 2 GiB or more negative and throw).
+      return nfs.readSync(fd, into, offset, length > MAX_RW ? MAX_RW : length, position);
     } catch (e) {
       rethrow(e);
     }

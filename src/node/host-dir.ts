@@ -1,20 +1,20 @@
-// A host directory held by a real fd. Every operation on a child goes through
-// /proc/self/fd/<fd>/<name>: the kernel's magic link resolves to the directory the fd refers
-// to (even after it was renamed or replaced on the host), and the final component `name` is
-// never followed by the calls used here (O_NOFOLLOW opens, lstat, readlink, mkdir, symlink,
-// unlink, rmdir, rename, link, lutimes). A single validated name is all the kernel passes.
+// A host directory held by a real fd. Every operation on a child names it relative to that fd:
+// with the native shim through the openat family, otherwise through /proc/<pid>/fd/<fd>/<name>,
+// whose magic link resolves to the directory the fd refers to (even after it was renamed or
+// replaced on the host). The final component `name` is never followed (O_NOFOLLOW opens, lstat,
+// readlink, mkdir, symlink, unlink, rmdir, rename, link, utimes). A single validated name is all
+// the kernel passes. The syscalls themselves live in host-sys.ts.
 
 import * as nfs from 'node:fs';
 import { Errno, FileType } from '../abi/constants.js';
 import { fail } from '../kernel/errors.js';
 import type { DirEntry, DirHandle, Handle, OpenOptions, Stat } from '../fs/types.js';
 import type { HostFileSystem } from './host-fs.js';
-import {
-  C, O_SAFE, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, errCode, fileTypeOfDirent, nsToSeconds, rethrow,
-} from './host-common.js';
+import { C, O_SAFE, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, errCode, rethrow } from './host-common.js';
 import { HostFileHandle } from './host-file.js';
 import { HostHandle } from './host-handle.js';
-import { exactAtim, exactMtim, lookupTimes, recordTimes } from './host-times.js';
+import type { HostSys, SysDir, SysEntry } from './host-sys.js';
+import type { HostStat } from './host-times.js';
 
 /**
  * This process's fd directory. `/proc/<pid>/fd` is the same directory as `/proc/self/fd` (a
@@ -22,7 +22,7 @@ import { exactAtim, exactMtim, lookupTimes, recordTimes } from './host-times.js'
  * every path syscall (measured 3.3 vs 3.6 µs per lstat). Used only when `/proc/self` really
  * names our pid (a procfs from another pid namespace could name another process's fds).
  */
-const FD_DIR = ((): string => {
+export const FD_DIR = ((): string => {
   try {
     if (nfs.readlinkSync('/proc/self') === String(process.pid)) return `/proc/${process.pid}/fd`;
   } catch { /* no procfs: the unsafe-platform fallback never uses FD_DIR */ }
@@ -32,8 +32,9 @@ const FD_DIR = ((): string => {
 /** Bounded retries when a concurrent host process keeps swapping an entry during O_CREAT. */
 const CREATE_RETRIES = 8;
 
-export class HostDirHandle extends HostHandle implements DirHandle {
+export class HostDirHandle extends HostHandle implements DirHandle, SysDir {
   readonly kind = 'dir' as const;
+  private readonly sys: HostSys;
 
   /**
    * `hostPath` is null on Linux, where children are named through the fd's magic link. Only the
@@ -41,17 +42,28 @@ export class HostDirHandle extends HostHandle implements DirHandle {
    */
   constructor(fs: HostFileSystem, fd: number, readonly hostPath: string | null) {
     super(fs, fd);
+    this.sys = fs.sys;
+  }
+
+  /** The host fd for host-sys.ts (flushes gathered writes; EBADF once closed). */
+  override get fd(): number {
+    return super.fd;
   }
 
   /**
-   * The host path naming child `name` of this directory. The kernel only ever passes single
-   * validated names; checking again here keeps a bug in any layer above (a wrapper building
-   * names) from turning into "a/../../x" on the host. Costs a few nanoseconds.
+   * Checks a child name. The kernel only ever passes single validated names; checking again
+   * here keeps a bug in any layer above (a wrapper building names) from turning into
+   * "a/../../x" on the host. Costs a few nanoseconds.
    */
-  at(name: string): string {
+  private validName(name: string): void {
     if (name.length === 0 || name === '.' || name === '..' || name.indexOf('/') !== -1 || name.indexOf('\0') !== -1) {
       fail(Errno.INVAL);
     }
+  }
+
+  /** The host path naming child `name` of this directory (path backend). */
+  at(name: string): string {
+    this.validName(name);
     return this.hostPath === null ? `${FD_DIR}/${this.fd}/${name}` : `${this.self()}/${name}`;
   }
 
@@ -68,7 +80,7 @@ export class HostDirHandle extends HostHandle implements DirHandle {
   reopen(): DirHandle {
     let fd: number;
     try {
-      fd = nfs.openSync(this.self(), C.O_RDONLY | C.O_DIRECTORY);
+      fd = this.sys.reopenSelf(this);
     } catch (e) {
       rethrow(e);
     }
@@ -76,9 +88,9 @@ export class HostDirHandle extends HostHandle implements DirHandle {
   }
 
   statAt(name: string): Stat {
-    let st: nfs.BigIntStats | undefined;
+    let st: HostStat | undefined;
     try {
-      st = nfs.lstatSync(this.at(name), { bigint: true, throwIfNoEntry: false });
+      st = this.sys.lstat(this, name);
     } catch (e) {
       rethrow(e);
     }
@@ -87,13 +99,12 @@ export class HostDirHandle extends HostHandle implements DirHandle {
   }
 
   openDir(name: string): DirHandle {
-    const p = this.at(name);
     let fd: number;
     try {
-      fd = nfs.openSync(p, C.O_RDONLY | C.O_DIRECTORY | O_SAFE);
+      fd = this.sys.open(this, name, C.O_RDONLY | C.O_DIRECTORY | O_SAFE, 0);
     } catch (e) {
       // O_DIRECTORY|O_NOFOLLOW reports a symlink as ENOTDIR; the contract wants ELOOP.
-      if (errCode(e) === 'ENOTDIR' && this.isSymlink(p)) fail(Errno.LOOP);
+      if (errCode(e) === 'ENOTDIR' && this.isSymlink(name)) fail(Errno.LOOP);
       rethrow(e);
     }
     return new HostDirHandle(this.fs, fd, this.childHostPath(name));
@@ -102,14 +113,14 @@ export class HostDirHandle extends HostHandle implements DirHandle {
   open(name: string, o: OpenOptions): Handle {
     const ro = this.fs.readOnly;
     if (ro && (o.write || o.create || o.truncate)) fail(Errno.ROFS);
-    const p = this.at(name);
+    this.validName(name);
     const access = o.write ? (o.read ? C.O_RDWR : C.O_WRONLY) : C.O_RDONLY;
     const trunc = o.truncate ? C.O_TRUNC : 0;
-    if (o.create && o.exclusive) return this.createNew(p, access | trunc, o.directory) ?? fail(Errno.EXIST);
+    if (o.create && o.exclusive) return this.createNew(name, access | trunc, o.directory) ?? fail(Errno.EXIST);
     for (let i = 0; i < CREATE_RETRIES; i++) {
-      const h = this.openExisting(p, name, access | trunc, o, !o.create)
+      const h = this.openExisting(name, access | trunc, o, !o.create)
         // Missing and O_CREAT: create it exclusively; if something appeared meanwhile, retry.
-        ?? this.createNew(p, access | trunc, o.directory);
+        ?? this.createNew(name, access | trunc, o.directory);
       if (h !== null) return h;
     }
     fail(Errno.AGAIN);
@@ -119,15 +130,15 @@ export class HostDirHandle extends HostHandle implements DirHandle {
    * O_CREAT|O_EXCL: the result is always a new regular file (never a symlink, FIFO...);
    * null when the name exists (symlinks included).
    */
-  private createNew(p: string, flags: number, directory: boolean): Handle | null {
+  private createNew(name: string, flags: number, directory: boolean): Handle | null {
     let fd: number;
     try {
       if (directory) {
         // "name/" with O_CREAT: EEXIST if the name exists, else EISDIR (as memoryFs and Linux).
-        if (nfs.lstatSync(p, { throwIfNoEntry: false }) !== undefined) return null;
+        if (this.sys.lstat(this, name) !== undefined) return null;
         fail(Errno.ISDIR);
       }
-      fd = nfs.openSync(p, flags | C.O_CREAT | C.O_EXCL | O_SAFE, 0o666);
+      fd = this.sys.open(this, name, flags | C.O_CREAT | C.O_EXCL | O_SAFE, 0o666);
     } catch (e) {
       if (errCode(e) === 'EEXIST') return null;
       rethrow(e);
@@ -141,15 +152,15 @@ export class HostDirHandle extends HostHandle implements DirHandle {
    * a regular file or directory is then reopened through the pinned fd: a FIFO or device is
    * never opened at all. Without O_PATH it is opened non-blocking and checked with fstat.
    */
-  private openExisting(p: string, name: string, flags: number, o: OpenOptions, mustExist: boolean): Handle | null {
+  private openExisting(name: string, flags: number, o: OpenOptions, mustExist: boolean): Handle | null {
     const oPath = this.fs.platform.oPath;
     let pin: number;
     try {
-      pin = nfs.openSync(p, oPath !== 0 ? oPath | C.O_NOFOLLOW : flags | O_SAFE | (o.directory ? C.O_DIRECTORY : 0));
+      pin = this.sys.open(this, name, oPath !== 0 ? oPath | C.O_NOFOLLOW : flags | O_SAFE | (o.directory ? C.O_DIRECTORY : 0), 0);
     } catch (e) {
       const code = errCode(e);
       if (code === 'ENOENT' && !mustExist) return null;
-      if (code === 'ENOTDIR' && o.directory && this.isSymlink(p)) fail(Errno.LOOP);
+      if (code === 'ENOTDIR' && o.directory && this.isSymlink(name)) fail(Errno.LOOP);
       // Without O_PATH a socket (or a FIFO opened for writing) fails the open itself with ENXIO.
       if (code === 'ENXIO') fail(Errno.NOTSUP);
       rethrow(e);
@@ -177,10 +188,10 @@ export class HostDirHandle extends HostHandle implements DirHandle {
     }
   }
 
-  private isSymlink(p: string): boolean {
+  private isSymlink(name: string): boolean {
     try {
-      const st = nfs.lstatSync(p, { throwIfNoEntry: false });
-      return st !== undefined && st.isSymbolicLink();
+      const st = this.sys.lstat(this, name);
+      return st !== undefined && (Number(st.mode) & S_IFMT) === S_IFLNK;
     } catch {
       return false;
     }
@@ -193,7 +204,7 @@ export class HostDirHandle extends HostHandle implements DirHandle {
   readlink(name: string): string {
     let target: string;
     try {
-      target = nfs.readlinkSync(this.at(name));
+      target = this.sys.readlink(this, name);
     } catch (e) {
       rethrow(e);
     }
@@ -202,13 +213,13 @@ export class HostDirHandle extends HostHandle implements DirHandle {
   }
 
   readdir(): DirEntry[] {
-    let list: nfs.Dirent[];
+    let list: SysEntry[];
     try {
-      list = nfs.readdirSync(this.self(), { withFileTypes: true });
+      list = this.sys.readdir(this);
     } catch (e) {
       rethrow(e);
     }
-    const out: DirEntry[] = list.map((d) => new HostDirEntry(this, d.name, fileTypeOfDirent(d)));
+    const out: DirEntry[] = list.map((d) => new HostDirEntry(this, d.name, d.filetype, d.ino));
     out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return out;
   }
@@ -216,7 +227,7 @@ export class HostDirHandle extends HostHandle implements DirHandle {
   mkdir(name: string): void {
     this.writable();
     try {
-      nfs.mkdirSync(this.at(name), 0o777);
+      this.sys.mkdir(this, name);
     } catch (e) {
       rethrow(e);
     }
@@ -228,7 +239,7 @@ export class HostDirHandle extends HostHandle implements DirHandle {
     this.writable();
     if (target.charCodeAt(0) === 47 /* '/' */) fail(Errno.PERM);
     try {
-      nfs.symlinkSync(target, this.at(name));
+      this.sys.symlink(target, this, name);
     } catch (e) {
       rethrow(e);
     }
@@ -237,7 +248,7 @@ export class HostDirHandle extends HostHandle implements DirHandle {
   unlink(name: string): void {
     this.writable();
     try {
-      nfs.unlinkSync(this.at(name));
+      this.sys.unlink(this, name);
     } catch (e) {
       rethrow(e);
     }
@@ -246,7 +257,7 @@ export class HostDirHandle extends HostHandle implements DirHandle {
   rmdir(name: string): void {
     this.writable();
     try {
-      nfs.rmdirSync(this.at(name));
+      this.sys.rmdir(this, name);
     } catch (e) {
       rethrow(e);
     }
@@ -256,7 +267,7 @@ export class HostDirHandle extends HostHandle implements DirHandle {
     const dest = this.sameFs(to);
     this.writable();
     try {
-      nfs.renameSync(this.at(name), dest.at(toName));
+      this.sys.rename(this, name, dest, toName);
     } catch (e) {
       rethrow(e);
     }
@@ -267,7 +278,7 @@ export class HostDirHandle extends HostHandle implements DirHandle {
     const dest = this.sameFs(to);
     this.writable();
     try {
-      nfs.linkSync(this.at(name), dest.at(toName));
+      this.sys.link(this, name, dest, toName);
     } catch (e) {
       rethrow(e);
     }
@@ -275,15 +286,9 @@ export class HostDirHandle extends HostHandle implements DirHandle {
 
   setTimesAt(name: string, atim: bigint | null, mtim: bigint | null): void {
     this.writable();
-    const p = this.at(name);
+    this.validName(name);
     try {
-      const before = nfs.lstatSync(p, { bigint: true });
-      if (atim === null && mtim === null) return;
-      const e = lookupTimes(before);
-      const a = atim ?? exactAtim(before, e);
-      const m = mtim ?? exactMtim(before, e);
-      nfs.lutimesSync(p, nsToSeconds(a), nsToSeconds(m));
-      recordTimes(nfs.lstatSync(p, { bigint: true }), a, m);
+      this.sys.setTimes(this, name, atim, mtim);
     } catch (e) {
       rethrow(e);
     }
@@ -303,7 +308,7 @@ export class HostDirHandle extends HostHandle implements DirHandle {
   inoOf(name: string): bigint {
     if (this.hfd < 0) return 0n;
     try {
-      return nfs.lstatSync(this.at(name), { bigint: true, throwIfNoEntry: false })?.ino ?? 0n;
+      return this.sys.lstat(this, name)?.ino ?? 0n;
     } catch {
       return 0n;
     }
@@ -311,8 +316,10 @@ export class HostDirHandle extends HostHandle implements DirHandle {
 }
 
 class HostDirEntry implements DirEntry {
-  private cachedIno: bigint | undefined;
-  constructor(private readonly dir: HostDirHandle, readonly name: string, readonly filetype: FileType) {}
+  constructor(
+    private readonly dir: HostDirHandle, readonly name: string, readonly filetype: FileType,
+    private cachedIno: bigint | undefined,
+  ) {}
   get ino(): bigint {
     this.cachedIno ??= this.dir.inoOf(this.name);
     return this.cachedIno;

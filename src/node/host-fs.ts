@@ -20,7 +20,10 @@ import type { DirHandle, FileSystem, MountContext, Stat } from '../fs/types.js';
 import { C } from './host-common.js';
 import { HostDirHandle } from './host-dir.js';
 import { gather, hostStat, type HostHandle } from './host-handle.js';
+import { check, nativeFs } from './host-native.js';
 import { hostPlatform, type HostPlatform } from './host-platform.js';
+import { nativeSys, pathSys, type HostSys } from './host-sys.js';
+import type { HostStat } from './host-times.js';
 
 export interface HostDirOptions {
   /** Every mutation fails with EROFS and nothing is opened for writing. */
@@ -59,8 +62,12 @@ export class HostFileSystem implements FileSystem {
   private attached = 0;
   private readonly live = new Set<HostHandle>();
 
-  constructor(path: string, options: HostDirOptions, readonly platform: HostPlatform) {
+  /** How single-name host syscalls are made: the native openat shim, or /proc/<pid>/fd paths. */
+  readonly sys: HostSys;
+
+  constructor(path: string, options: HostDirOptions, readonly platform: HostPlatform, backend?: 'native' | 'paths') {
     this.hostPath = resolve(path);
+    this.sys = chooseSys(platform, backend);
     this.readOnly = options.readOnly === true;
     this.options = { readOnly: this.readOnly, allowUnsafePlatform: options.allowUnsafePlatform === true };
     let st: nfs.Stats | undefined;
@@ -138,7 +145,10 @@ export class HostFileSystem implements FileSystem {
     }
     if (this.platform.procFd) {
       // A new fd on the very directory the root fd holds, even if the path was swapped since.
-      return new HostDirHandle(this, nfs.openSync(`/proc/self/fd/${this.rootFd}`, C.O_RDONLY | C.O_DIRECTORY), null);
+      const fd = this.sys.kind === 'native'
+        ? check(nativeFs()!.reopenDir(this.rootFd))
+        : nfs.openSync(`/proc/self/fd/${this.rootFd}`, C.O_RDONLY | C.O_DIRECTORY);
+      return new HostDirHandle(this, fd, null);
     }
     const real = nfs.realpathSync(this.hostPath);
     const fd = nfs.openSync(real, C.O_RDONLY | C.O_DIRECTORY | C.O_NOFOLLOW);
@@ -150,7 +160,7 @@ export class HostFileSystem implements FileSystem {
     return this.live.size + (this.rootFd >= 0 ? 1 : 0);
   }
 
-  toStat(st: nfs.BigIntStats): Stat {
+  toStat(st: HostStat): Stat {
     return hostStat(st, this.dev);
   }
 
@@ -204,7 +214,29 @@ export function hostDir(path: string, options: HostDirOptions = {}): HostFileSys
   return new HostFileSystem(path, options, hostPlatform());
 }
 
-/** For tests: mount with an explicit platform (e.g. force the path fallback on Linux). */
-export function hostDirWithPlatform(path: string, options: HostDirOptions, platform: HostPlatform): HostFileSystem {
-  return new HostFileSystem(path, options, platform);
+/**
+ * For tests: mount with an explicit platform (e.g. force the path fallback on Linux) and, on
+ * Linux, an explicit syscall backend ('native' throws when the shim is not built).
+ */
+export function hostDirWithPlatform(
+  path: string, options: HostDirOptions, platform: HostPlatform, backend?: 'native' | 'paths',
+): HostFileSystem {
+  return new HostFileSystem(path, options, platform, backend);
+}
+
+let defaultNative: HostSys | null | undefined;
+
+/**
+ * The native shim needs procfs too: it reopens an O_PATH pin through /proc/<pid>/fd, the only
+ * way Linux offers to turn a pinned inode into a readable fd without a second lookup by name.
+ */
+function chooseSys(platform: HostPlatform, backend: 'native' | 'paths' | undefined): HostSys {
+  if (!platform.procFd || backend === 'paths') return pathSys;
+  const n = nativeFs();
+  if (n === null) {
+    if (backend === 'native') throw new Error('hostDir: the native shim (native/build/Release/warden_fs.node) is not built');
+    return pathSys;
+  }
+  defaultNative ??= nativeSys(n);
+  return defaultNative;
 }

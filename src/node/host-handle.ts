@@ -5,7 +5,7 @@ import { Errno } from '../abi/constants.js';
 import { fail } from '../kernel/errors.js';
 import type { Stat } from '../fs/types.js';
 import { fileTypeOfMode, nsToSeconds, rethrow } from './host-common.js';
-import { exactAtim, exactMtim, lookupTimes, recordTimes } from './host-times.js';
+import { exactAtim, exactMtim, lookupTimes, recordTimes, type HostStat } from './host-times.js';
 import type { HostFileSystem } from './host-fs.js';
 
 /** A handle holding gathered writes not yet on the host (see host-file.ts). */
@@ -118,7 +118,7 @@ export abstract class HostHandle {
 }
 
 /** Stat conversion shared by handles and statAt; exact times come from the side table. */
-export function hostStat(st: nfs.BigIntStats, dev: bigint): Stat {
+export function hostStat(st: HostStat, dev: bigint): Stat {
   const e = lookupTimes(st);
   return {
     dev,

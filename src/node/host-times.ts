@@ -6,7 +6,17 @@
 // reported back. A later stat that still sees the reported value returns the exact one; if the
 // host changed the time since (a write, touch, another tool), the host's value wins.
 
-import type { BigIntStats } from 'node:fs';
+/** The stat fields hostDir uses, in nanoseconds (Node's HostStat has this shape). */
+export interface HostStat {
+  dev: bigint;
+  ino: bigint;
+  mode: bigint;
+  nlink: bigint;
+  size: bigint;
+  atimeNs: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+}
 
 interface Exact {
   hostAtim: bigint;
@@ -19,12 +29,12 @@ interface Exact {
 const MAX_ENTRIES = 65536;
 const table = new Map<string, Exact>();
 
-function key(st: BigIntStats): string {
+function key(st: HostStat): string {
   return `${st.dev}:${st.ino}`;
 }
 
 /** Record what the guest set (`atim`, `mtim`) next to what the host now reports (`after`). */
-export function recordTimes(after: BigIntStats, atim: bigint, mtim: bigint): void {
+export function recordTimes(after: HostStat, atim: bigint, mtim: bigint): void {
   const k = key(after);
   table.delete(k); // re-insert so Map order approximates least-recently-set eviction
   if (table.size >= MAX_ENTRIES) {
@@ -35,14 +45,14 @@ export function recordTimes(after: BigIntStats, atim: bigint, mtim: bigint): voi
 }
 
 /** The times to report for a host stat: exact ones where the host still shows what we set. */
-export function exactAtim(st: BigIntStats, e: Exact | undefined): bigint {
+export function exactAtim(st: HostStat, e: Exact | undefined): bigint {
   return e !== undefined && e.hostAtim === st.atimeNs ? e.atim : st.atimeNs;
 }
 
-export function exactMtim(st: BigIntStats, e: Exact | undefined): bigint {
+export function exactMtim(st: HostStat, e: Exact | undefined): bigint {
   return e !== undefined && e.hostMtim === st.mtimeNs ? e.mtim : st.mtimeNs;
 }
 
-export function lookupTimes(st: BigIntStats): Exact | undefined {
+export function lookupTimes(st: HostStat): Exact | undefined {
   return table.size === 0 ? undefined : table.get(key(st));
 }

@@ -1,0 +1,70 @@
+// Loads the optional native openat shim (native/warden_fs.c, built by `npm install` through
+// scripts/build-native.mjs). When it is missing, fails to load, or WARDEN_NATIVE=0 is set,
+// hostDir uses the pure-TypeScript /proc/<pid>/fd paths instead: same guarantees, slower.
+// See RATIONALE.md, "Why an optional native openat shim?".
+
+import { constants } from 'node:os';
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Every call returns >= 0 on success and -errno on failure (see the C file's contract). */
+export interface NativeFs {
+  statAt(dirfd: number, name: string, out: BigInt64Array): number;
+  openAt(dirfd: number, name: string, flags: number, mode: number): number;
+  reopenDir(dirfd: number): number;
+  mkdirAt(dirfd: number, name: string, mode: number): number;
+  unlinkAt(dirfd: number, name: string, dir: boolean): number;
+  renameAt(fromFd: number, from: string, toFd: number, to: string): number;
+  linkAt(fromFd: number, from: string, toFd: number, to: string): number;
+  symlinkAt(target: string, dirfd: number, name: string): number;
+  readlinkAt(dirfd: number, name: string): string | number;
+  utimensAt(dirfd: number, name: string, times: BigUint64Array, omit: number): number;
+  /** Flat triples: name, d_type, ino. */
+  readdir(dirfd: number): (string | number | bigint)[] | number;
+}
+
+const FUNCTIONS: readonly (keyof NativeFs)[] = [
+  'statAt', 'openAt', 'reopenDir', 'mkdirAt', 'unlinkAt', 'renameAt', 'linkAt', 'symlinkAt',
+  'readlinkAt', 'utimensAt', 'readdir',
+];
+
+/** dist/src/node/ -> the package root. */
+const ADDON = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native', 'build', 'Release', 'warden_fs.node');
+
+let loaded: NativeFs | null | undefined;
+
+/** The shim, or null when hostDir must use /proc paths (not built, not Linux, disabled). */
+export function nativeFs(): NativeFs | null {
+  if (loaded === undefined) loaded = load();
+  return loaded;
+}
+
+function load(): NativeFs | null {
+  if (process.platform !== 'linux' || process.env['WARDEN_NATIVE'] === '0' || !existsSync(ADDON)) return null;
+  try {
+    const m = createRequire(import.meta.url)(ADDON) as Partial<NativeFs>;
+    return FUNCTIONS.every((f) => typeof m[f] === 'function') ? (m as NativeFs) : null;
+  } catch {
+    return null; // built for another platform or Node-API version: use the /proc paths
+  }
+}
+
+/** errno number -> code; the first name wins where two share a number (EAGAIN, EWOULDBLOCK). */
+const codes = new Map<number, string>();
+for (const [k, v] of Object.entries(constants.errno)) if (!codes.has(v)) codes.set(v, k);
+
+/**
+ * What a failed native call throws: shaped like Node's fs errors (a `code` string), so the
+ * same errno mapping applies, but without an Error's stack capture on this hot path.
+ */
+export class NativeFsError {
+  constructor(readonly code: string) {}
+}
+
+/** `r` if it is a result, else throw the errno it carries. */
+export function check(r: number): number {
+  if (r < 0) throw new NativeFsError(codes.get(-r) ?? 'EIO');
+  return r;
+}

@@ -24,8 +24,9 @@ const scratch: string[] = [];
 /** run.ts hands its case processes one parent directory, removed even when a case crashes. */
 export const SCRATCH_ENV = 'WARDEN_BENCH_SCRATCH';
 
-export function scratchDir(label: string): string {
-  const d = mkdtempSync(join(process.env[SCRATCH_ENV] ?? tmpdir(), `warden-bench-${label}-`));
+/** `root` overrides where the directory is made (e.g. a tmpfs, see cases-io.ts). */
+export function scratchDir(label: string, root?: string): string {
+  const d = mkdtempSync(join(root ?? process.env[SCRATCH_ENV] ?? tmpdir(), `warden-bench-${label}-`));
   scratch.push(d);
   return d;
 }

@@ -123,6 +123,73 @@ static napi_value OpenAt(napi_env env, napi_callback_info info) {
   return result(env, openat(fd, name, flags | O_NOFOLLOW | O_CLOEXEC, (mode_t)mode));
 }
 
+// The directory that names this process's fds (/proc/<pid>/fd or /proc/self/fd), set once by
+// setFdDir: openPinned reopens a pinned inode through its magic link.
+static char fd_dir[64] = "/proc/self/fd";
+
+// setFdDir(path) -> 0 | -errno
+static napi_value SetFdDir(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!args(env, info, 1, argv)) return NULL;
+  char buf[sizeof fd_dir];
+  size_t len = 0;
+  if (napi_get_value_string_utf8(env, argv[0], NULL, 0, &len) != napi_ok || len == 0 || len >= sizeof buf) {
+    return num(env, -EINVAL);
+  }
+  CHECK(napi_get_value_string_utf8(env, argv[0], buf, sizeof buf, &len));
+  if (strncmp(buf, "/proc/", 6) != 0) return num(env, -EINVAL);
+  memcpy(fd_dir, buf, len + 1);
+  return num(env, 0);
+}
+
+#define NOT_OPENED (-100000)
+
+// openPinned(dirfd, name, fileFlags, dirFlags, mode: Int32Array(1)) -> fd | -errno | NOT_OPENED.
+// Pins the entry with O_PATH|O_NOFOLLOW (which opens nothing), reads its type with fstat, and
+// only for a regular file (fileFlags >= 0) or a directory (dirFlags >= 0) reopens that very
+// inode through /proc/<pid>/fd/<pin>. Anything else (symlink, FIFO, device, socket, or a type
+// the caller did not allow) is never opened: NOT_OPENED, with st_mode in mode[0].
+static napi_value OpenPinned(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  if (!args(env, info, 5, argv)) return NULL;
+  int32_t file_flags, dir_flags;
+  CHECK(napi_get_value_int32(env, argv[2], &file_flags));
+  CHECK(napi_get_value_int32(env, argv[3], &dir_flags));
+  napi_typedarray_type type;
+  size_t length;
+  void *data;
+  CHECK(napi_get_typedarray_info(env, argv[4], &type, &length, &data, NULL, NULL));
+  if (type != napi_int32_array || length < 1) {
+    napi_throw_type_error(env, NULL, "warden_fs: openPinned needs an Int32Array(1)");
+    return NULL;
+  }
+  int fd, e;
+  char name[NAME_BYTES + 1];
+  if ((e = get_fd(env, argv[0], &fd)) < 0 || (e = get_name(env, argv[1], name)) < 0) return num(env, e);
+  int pin = openat(fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (pin < 0) return num(env, -errno);
+  struct stat st;
+  if (fstat(pin, &st) != 0) {
+    e = -errno;
+    close(pin);
+    return num(env, e);
+  }
+  ((int32_t *)data)[0] = (int32_t)st.st_mode;
+  int flags = -1;
+  if (S_ISREG(st.st_mode)) flags = file_flags;
+  else if (S_ISDIR(st.st_mode)) flags = dir_flags;
+  if (flags < 0) {
+    close(pin);
+    return num(env, NOT_OPENED);
+  }
+  char path[sizeof fd_dir + 16];
+  snprintf(path, sizeof path, "%s/%d", fd_dir, pin);
+  int out = open(path, flags | O_CLOEXEC);
+  e = out < 0 ? -errno : out;
+  close(pin);
+  return num(env, e);
+}
+
 // reopenDir(dirfd) -> a new fd on the same directory (openat(fd, ".")), or -errno.
 static napi_value ReopenDir(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -310,7 +377,8 @@ NAPI_MODULE_INIT() {
     {"statAt", StatAt},       {"openAt", OpenAt},         {"reopenDir", ReopenDir},
     {"mkdirAt", MkdirAt},     {"unlinkAt", UnlinkAt},     {"renameAt", RenameAt},
     {"linkAt", LinkAt},       {"symlinkAt", SymlinkAt},   {"readlinkAt", ReadlinkAt},
-    {"utimensAt", UtimensAt}, {"readdir", Readdir},
+    {"utimensAt", UtimensAt}, {"readdir", Readdir},       {"setFdDir", SetFdDir},
+    {"openPinned", OpenPinned},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;

@@ -7,6 +7,19 @@ import { errnoFromCode, fail, isWasiErrno } from '../kernel/errors.js';
 
 export const C = nfs.constants;
 
+/**
+ * This process's fd directory. `/proc/<pid>/fd` is the same directory as `/proc/self/fd` (a
+ * process's threads share one fd table), and skips procfs's `self` link: ~0.35 µs less on
+ * every path syscall (measured 3.3 vs 3.6 µs per lstat). Used only when `/proc/self` really
+ * names our pid (a procfs from another pid namespace could name another process's fds).
+ */
+export const FD_DIR = ((): string => {
+  try {
+    if (nfs.readlinkSync('/proc/self') === String(process.pid)) return `/proc/${process.pid}/fd`;
+  } catch { /* no procfs: the unsafe-platform fallback never uses FD_DIR */ }
+  return '/proc/self/fd';
+})();
+
 /** Flags every open of a guest-named entry carries: never follow a final symlink, never
  * block on a FIFO, never acquire a controlling terminal. */
 export const O_SAFE = C.O_NOFOLLOW | C.O_NONBLOCK | C.O_NOCTTY;

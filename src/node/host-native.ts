@@ -4,6 +4,7 @@
 // See RATIONALE.md, "Why an optional native openat shim?".
 
 import { constants } from 'node:os';
+import { FD_DIR } from './host-common.js';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,11 +24,20 @@ export interface NativeFs {
   utimensAt(dirfd: number, name: string, times: BigUint64Array, omit: number): number;
   /** Flat triples: name, d_type, ino. */
   readdir(dirfd: number): (string | number | bigint)[] | number;
+  setFdDir(path: string): number;
+  /**
+   * Pin with O_PATH, fstat, and reopen a regular file (fileFlags >= 0) or directory
+   * (dirFlags >= 0) through its magic link; NOT_OPENED (st_mode in mode[0]) for anything else.
+   */
+  openPinned(dirfd: number, name: string, fileFlags: number, dirFlags: number, mode: Int32Array): number;
 }
+
+/** openPinned's "the entry exists but is not a type the caller may open" (mode[0] says which). */
+export const NOT_OPENED = -100000;
 
 const FUNCTIONS: readonly (keyof NativeFs)[] = [
   'statAt', 'openAt', 'reopenDir', 'mkdirAt', 'unlinkAt', 'renameAt', 'linkAt', 'symlinkAt',
-  'readlinkAt', 'utimensAt', 'readdir',
+  'readlinkAt', 'utimensAt', 'readdir', 'setFdDir', 'openPinned',
 ];
 
 /** dist/src/node/ -> the package root. */
@@ -45,7 +55,8 @@ function load(): NativeFs | null {
   if (process.platform !== 'linux' || process.env['WARDEN_NATIVE'] === '0' || !existsSync(ADDON)) return null;
   try {
     const m = createRequire(import.meta.url)(ADDON) as Partial<NativeFs>;
-    return FUNCTIONS.every((f) => typeof m[f] === 'function') ? (m as NativeFs) : null;
+    if (!FUNCTIONS.every((f) => typeof m[f] === 'function')) return null;
+    return m.setFdDir!(FD_DIR) === 0 ? (m as NativeFs) : null;
   } catch {
     return null; // built for another platform or Node-API version: use the /proc paths
   }

@@ -11,7 +11,7 @@
 import * as nfs from 'node:fs';
 import { FileType } from '../abi/constants.js';
 import { fileTypeOfDirent, fileTypeOfMode, nsToSeconds } from './host-common.js';
-import { check, type NativeFs } from './host-native.js';
+import { check, NOT_OPENED, type NativeFs } from './host-native.js';
 import { exactAtim, exactMtim, lookupTimes, recordTimes, type HostStat } from './host-times.js';
 
 /** What a backend needs from a directory handle. */
@@ -49,6 +49,12 @@ export interface HostSys {
   /** Set exact times (null: leave as is); the child must exist. */
   setTimes(d: SysDir, name: string, atim: bigint | null, mtim: bigint | null): void;
   readdir(d: SysDir): SysEntry[];
+  /**
+   * Native only: open an existing entry in one call, pinned first so that only a regular file
+   * (fileFlags >= 0) or a directory (dirFlags >= 0) is ever really opened. `fd` is NOT_OPENED
+   * for any other type, which `mode` then names.
+   */
+  openPinned?(d: SysDir, name: string, fileFlags: number, dirFlags: number): { fd: number; mode: number };
 }
 
 /** Node's path-based calls on /proc/<pid>/fd/<fd>/<name> (or the unsafe path fallback). */
@@ -104,6 +110,7 @@ export function nativeSys(n: NativeFs): HostSys {
   // One result buffer per backend: calls are synchronous and the values are copied out at once.
   const st = new BigInt64Array(8);
   const times = new BigUint64Array(2);
+  const mode = new Int32Array(1);
   const lstat = (d: SysDir, name: string): HostStat | undefined => {
     const r = n.statAt(d.fd, name, st);
     if (r === -2 /* ENOENT */) return undefined;
@@ -137,6 +144,11 @@ export function nativeSys(n: NativeFs): HostSys {
       times[0] = atim ?? 0n;
       times[1] = mtim ?? 0n;
       check(n.utimensAt(d.fd, name, times, (atim === null ? 1 : 0) | (mtim === null ? 2 : 0)));
+    },
+    openPinned(d, name, fileFlags, dirFlags) {
+      const fd = n.openPinned(d.fd, name, fileFlags, dirFlags, mode);
+      if (fd !== NOT_OPENED) check(fd);
+      return { fd, mode: mode[0]! };
     },
     readdir(d) {
       const r = n.readdir(d.fd);

@@ -3,11 +3,12 @@
 // which scripts/run-tests.mjs runs once per backend.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as nfs from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { Errno, FileType } from '../../src/abi/constants.js';
 import { hostDir, hostDirWithPlatform } from '../../src/node/host-fs.js';
-import { check, nativeFs, NativeFsError, type NativeFs } from '../../src/node/host-native.js';
+import { check, nativeFs, NativeFsError, NOT_OPENED, type NativeFs } from '../../src/node/host-native.js';
 import { hostPlatform } from '../../src/node/host-platform.js';
 import { removeDir, tempDir, throwsErrno } from './host-fs-helpers.js';
 
@@ -149,6 +150,41 @@ function describeShim(n: NativeFs): void {
       assert.equal(nfs.lstatSync(`${dir}/link`, { bigint: true }).mtimeNs, t[1]);
       assert.equal(nfs.statSync(`${dir}/file`, { bigint: true }).mtimeNs, target);
       nfs.closeSync(fd);
+    });
+  });
+
+  describe('native shim: openPinned', () => {
+    it('opens only regular files and directories the caller allows; anything else is never opened', () => {
+      const { dir, fd } = world();
+      execFileSync('mkfifo', [`${dir}/fifo`]);
+      const mode = new Int32Array(1);
+      const type = (): number => mode[0]! & 0o170000;
+      const f = n.openPinned(fd, 'file', nfs.constants.O_RDONLY, -1, mode);
+      assert.ok(f >= 0);
+      assert.equal(type(), 0o100000);
+      assert.equal(nfs.readFileSync(f, 'utf8'), 'hello');
+      nfs.closeSync(f);
+      const d = n.openPinned(fd, 'sub', -1, nfs.constants.O_RDONLY | nfs.constants.O_DIRECTORY, mode);
+      assert.ok(d >= 0);
+      assert.equal(nfs.fstatSync(d).ino, nfs.statSync(`${dir}/sub`).ino);
+      nfs.closeSync(d);
+      for (const [name, want, fileFlags, dirFlags] of [
+        ['link', 0o120000, 0, 0], ['abs', 0o120000, 0, 0], ['fifo', 0o010000, 0, 0],
+        ['sub', 0o040000, 0, -1], ['file', 0o100000, -1, 0],
+      ] as const) {
+        assert.equal(n.openPinned(fd, name, fileFlags, dirFlags, mode), NOT_OPENED, name);
+        assert.equal(type(), want, name);
+      }
+      // Nobody holds the FIFO open for reading: a non-blocking writer is refused (ENXIO).
+      assert.throws(() => nfs.openSync(`${dir}/fifo`, nfs.constants.O_WRONLY | nfs.constants.O_NONBLOCK), { code: 'ENXIO' });
+      assert.equal(n.openPinned(fd, 'missing', 0, 0, mode), ENOENT);
+      assert.equal(n.openPinned(fd, '..', 0, 0, mode), EINVAL);
+      nfs.closeSync(fd);
+    });
+
+    it('reopens through procfs only', () => {
+      assert.equal(n.setFdDir('/tmp'), EINVAL);
+      assert.equal(n.setFdDir(''), EINVAL);
     });
   });
 

@@ -5,7 +5,8 @@
 import * as nfs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostDir } from '../src/node/host-fs.js';
+import { hostDirWithPlatform } from '../src/node/host-fs.js';
+import { hostPlatform } from '../src/node/host-platform.js';
 import type { FileHandle, OpenOptions } from '../src/fs/types.js';
 
 const N = Number(process.argv[2] ?? 50_000);
@@ -28,8 +29,16 @@ try {
   const sub = nfs.openSync(`${dir}/sub`, C.O_RDONLY | C.O_DIRECTORY);
   const plain = `${dir}/sub/f`;
   const proc = `/proc/self/fd/${sub}/f`;
-  const fs = hostDir(`${dir}/sub`);
-  const root = fs.openRoot();
+  // hostDir with each syscall backend: the native openat shim (when built) and /proc paths.
+  const mounts = (['native', 'paths'] as const).flatMap((b) => {
+    try {
+      const fs = hostDirWithPlatform(`${dir}/sub`, {}, hostPlatform(), b);
+      return [{ b, fs, root: fs.openRoot() }];
+    } catch {
+      console.log(`(hostDir backend '${b}' unavailable: the native shim is not built)`);
+      return [];
+    }
+  });
   const read: OpenOptions = { read: true, write: false, create: false, exclusive: false, truncate: false, directory: false };
   const excl: OpenOptions = { ...read, write: true, create: true, exclusive: true };
 
@@ -37,7 +46,7 @@ try {
   bench('lstat, plain path', () => nfs.lstatSync(plain));
   bench('lstat, /proc/self/fd/N/name', () => nfs.lstatSync(proc));
   bench('lstat bigint, /proc/self/fd/N/name', () => nfs.lstatSync(proc, { bigint: true }));
-  bench('hostDir statAt', () => root.statAt('f'));
+  for (const { b, root } of mounts) bench(`hostDir statAt (${b})`, () => root.statAt('f'));
   bench('open+close, plain path', () => nfs.closeSync(nfs.openSync(plain, C.O_RDONLY)));
   bench('open+close, /proc/self/fd/N/name O_NOFOLLOW', () => nfs.closeSync(nfs.openSync(proc, C.O_RDONLY | C.O_NOFOLLOW)));
   bench('open+fstat+close, /proc (O_NONBLOCK fallback)', () => {
@@ -52,10 +61,10 @@ try {
     nfs.closeSync(p);
     nfs.closeSync(fd);
   });
-  bench('hostDir open(read)+close', () => (root.open('f', read) as FileHandle).close());
+  for (const { b, root } of mounts) bench(`hostDir open(read)+close (${b})`, () => (root.open('f', read) as FileHandle).close());
   bench('open dir+close, plain path', () => nfs.closeSync(nfs.openSync(`${dir}/sub`, C.O_RDONLY | C.O_DIRECTORY)));
   nfs.mkdirSync(`${dir}/sub/d`);
-  bench('hostDir openDir+close', () => root.openDir('d').close());
+  for (const { b, root } of mounts) bench(`hostDir openDir+close (${b})`, () => root.openDir('d').close());
   bench('lstat of a child dir (what validating a cached dir fd costs)', () => nfs.lstatSync(`/proc/self/fd/${sub}/d`));
   let i = 0;
   bench('create (O_EXCL)+close+unlink, plain path', () => {
@@ -63,11 +72,13 @@ try {
     nfs.closeSync(nfs.openSync(p, C.O_WRONLY | C.O_CREAT | C.O_EXCL));
     nfs.unlinkSync(p);
   });
-  bench('hostDir create (O_EXCL)+close+unlink', () => {
-    const n = `c${i++}`;
-    root.open(n, excl).close();
-    root.unlink(n);
-  });
+  for (const { b, root } of mounts) {
+    bench(`hostDir create (O_EXCL)+close+unlink (${b})`, () => {
+      const n = `c${i++}`;
+      root.open(n, excl).close();
+      root.unlink(n);
+    });
+  }
   const files = 1000;
   for (let k = 0; k < files; k++) nfs.writeFileSync(`${dir}/sub/r${k}`, '');
   const saved = N;
@@ -78,9 +89,11 @@ try {
   };
   void saved;
   per(`readdirSync withFileTypes, ${files} entries, plain path`, () => nfs.readdirSync(`${dir}/sub`, { withFileTypes: true }));
-  per(`hostDir readdir, ${files} entries (names+types)`, () => root.readdir());
-  per(`hostDir readdir, ${files} entries, every ino read`, () => root.readdir().forEach((e) => e.ino));
-  fs.closeAll();
+  for (const { b, root } of mounts) {
+    per(`hostDir readdir, ${files} entries (names+types) (${b})`, () => root.readdir());
+    per(`hostDir readdir, ${files} entries, every ino read (${b})`, () => root.readdir().forEach((e) => e.ino));
+  }
+  for (const { fs } of mounts) fs.closeAll();
   nfs.closeSync(sub);
 } finally {
   nfs.rmSync(dir, { recursive: true, force: true });

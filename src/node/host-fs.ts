@@ -3,7 +3,8 @@
 // The kernel resolves guest paths itself, one component at a time from directory handles, and
 // hands this filesystem single validated names (see fs/types.ts). This module makes each of
 // those single-name operations race-free on the host: directory handles are real fds, children
-// are reached through /proc/self/fd/<fd>/<name> and symlinks are never followed (host-dir.ts).
+// are reached relative to them (the openat family through the optional native shim, else
+// /proc/<pid>/fd/<fd>/<name>; host-sys.ts) and symlinks are never followed (host-dir.ts).
 // Only regular files, directories and symlinks are reachable; FIFOs, sockets and devices are
 // refused with ENOTSUP without ever being opened (O_PATH) or without blocking (O_NONBLOCK).
 //

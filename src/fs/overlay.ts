@@ -22,6 +22,7 @@ import { readOnly } from './readonly.js';
 import { quota, type QuotaOptions } from './quota.js';
 import { Layer, Layers, OvDir, absent, type Found } from './overlay-layers.js';
 import { diffChanges, exportChanges, type OverlayChange, type OverlayExport } from './overlay-changes.js';
+import { pread1Of } from './pread1.js';
 
 export type { OverlayChange, OverlayExport } from './overlay-changes.js';
 
@@ -121,6 +122,9 @@ class OvFileHandle implements FileHandle {
   stat(): Stat { return this.fs.map(this.inner.stat(), this.layer); }
   size(): number { return this.inner.size(); }
   pread(bufs: Uint8Array[], position: number): number { return this.inner.pread(bufs, position); }
+  pread1(into: Uint8Array, offset: number, length: number, position: number): number {
+    return pread1Of(this.inner, into, offset, length, position);
+  }
   pwrite(bufs: Uint8Array[], position: number): number { return this.inner.pwrite(bufs, position); }
   setSize(size: number): void { this.inner.setSize(size); }
   allocate(offset: number, len: number): void { this.inner.allocate(offset, len); }

@@ -13,6 +13,7 @@ import { fail } from '../kernel/errors.js';
 import type {
   DirEntry, DirHandle, FileHandle, FileSystem, Handle, MountContext, OpenOptions, Stat,
 } from './types.js';
+import { pread1Of } from './pread1.js';
 
 export interface QuotaOptions {
   /** Total bytes in regular files (hard links counted once). */
@@ -157,6 +158,9 @@ export class QuotaFileHandle implements FileHandle {
   }
 
   pread(bufs: Uint8Array[], position: number): number { return this.inner.pread(bufs, position); }
+  pread1(into: Uint8Array, offset: number, length: number, position: number): number {
+    return pread1Of(this.inner, into, offset, length, position);
+  }
 
   pwrite(bufs: Uint8Array[], position: number): number {
     let total = 0;

@@ -6,6 +6,7 @@ import { fail } from '../kernel/errors.js';
 import type {
   DirEntry, DirHandle, FileHandle, FileSystem, Handle, MountContext, OpenOptions, Stat,
 } from './types.js';
+import { pread1Of } from './pread1.js';
 
 export class ReadOnlyFileSystem implements FileSystem {
   readonly readOnly = true;
@@ -35,6 +36,9 @@ class ReadOnlyFileHandle implements FileHandle {
   }
 
   pread(bufs: Uint8Array[], position: number): number { return this.inner.pread(bufs, position); }
+  pread1(into: Uint8Array, offset: number, length: number, position: number): number {
+    return pread1Of(this.inner, into, offset, length, position);
+  }
   size(): number { return this.inner.size(); }
   stat(): Stat { return this.inner.stat(); }
   sync(dataOnly: boolean): void { this.inner.sync(dataOnly); }

@@ -130,3 +130,35 @@ test('quota measures the wrapped filesystem through the interface (hard links on
   assert.deepEqual((fs as ReturnType<typeof quota>).usage(), mem.usage());
   assert.deepEqual(snapshot(fs), snapshot(mem));
 });
+
+test('readOnly, quota and overlay forward the one-iovec read (pread1) and agree with pread', () => {
+  const wrapped: [string, (inner: FileSystem) => FileSystem][] = [
+    ['readOnly', (f) => readOnly(f)],
+    ['quota', (f) => quota(f, { bytes: 1 << 20 })],
+    ['overlay', (f) => overlay(f)],
+  ];
+  for (const [label, wrap] of wrapped) {
+    const inner = memoryFs({ 'a.txt': 'hello, wrapped world' });
+    const fs = wrap(inner);
+    fs.attach?.({ now: manualClock().now, dev: 1n });
+    const h = openFile(fs.openRoot(), 'a.txt');
+    assert.equal(typeof h.pread1, 'function', label);
+    let forwarded = 0;
+    const original = Object.getPrototypeOf(openFile(inner.openRoot(), 'a.txt')) as { pread1: (...a: unknown[]) => number };
+    const saved = original.pread1;
+    original.pread1 = function (this: unknown, ...a: unknown[]): number { forwarded++; return saved.apply(this, a); };
+    try {
+      const mem = new Uint8Array(64);
+      assert.equal(h.pread1!(mem, 10, 5, 7), 5, label);
+      assert.equal(text(mem.subarray(10, 15)), 'wrapp', label);
+      assert.equal(h.pread1!(mem, 0, 0, 0), 0, label);
+      assert.equal(h.pread1!(mem, 0, 64, 18), 2, label); // short read at EOF
+      const general = new Uint8Array(5);
+      h.pread([general], 7);
+      assert.equal(text(general), 'wrapp', label);
+      assert.ok(forwarded >= 2, `${label}: the wrapped handle's pread1 was used`);
+    } finally {
+      original.pread1 = saved;
+    }
+  }
+});

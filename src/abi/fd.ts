@@ -247,6 +247,7 @@ export function fdImports(k: Kernel) {
         const d = seekable(fd, Rights.FD_READ);
         const f = d.file!;
         let n: number;
+        // One iovec (wasi-libc's read): no list, no view (RATIONALE.md, "Why a one-iovec fast path").
         if (iovsLen === 1 && f.pread1 !== undefined) {
           const p = m.iovec1(iovs);
           const len = m.iovLen;

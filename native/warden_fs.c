@@ -326,7 +326,39 @@ struct linux_dirent64 {
   char d_name[];
 };
 
-// readdir(dirfd) -> [name, d_type, ino (bigint), name, d_type, ino, ...] | -errno.
+// Growable byte buffer for readdir.
+struct buf {
+  char *data;
+  size_t len, cap;
+};
+
+static int buf_put(struct buf *b, const void *src, size_t n) {
+  if (b->len + n > b->cap) {
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + n) cap *= 2;
+    char *d = realloc(b->data, cap);
+    if (d == NULL) return -ENOMEM;
+    b->data = d;
+    b->cap = cap;
+  }
+  memcpy(b->data + b->len, src, n);
+  b->len += n;
+  return 0;
+}
+
+// A JS typed array holding a copy of b's bytes.
+static napi_status typed(napi_env env, napi_typedarray_type type, size_t elem, struct buf *b, napi_value *out) {
+  void *data;
+  napi_value ab;
+  napi_status st = napi_create_arraybuffer(env, b->len, &data, &ab);
+  if (st != napi_ok) return st;
+  if (b->len > 0) memcpy(data, b->data, b->len);
+  return napi_create_typedarray(env, type, b->len / elem, ab, 0, out);
+}
+
+// readdir(dirfd) -> [names, types, inos] | -errno: `names` is every entry's name, each followed
+// by a NUL (names cannot contain one), `types` a Uint8Array of d_type, `inos` a BigUint64Array
+// of d_ino, in the same order. Three values per call instead of three per entry.
 // Reads through a fresh fd on the directory, so the caller's fd offset never moves.
 // "." and ".." are left out.
 static napi_value Readdir(napi_env env, napi_callback_info info) {
@@ -336,39 +368,41 @@ static napi_value Readdir(napi_env env, napi_callback_info info) {
   if ((e = get_fd(env, argv[0], &dirfd)) < 0) return num(env, e);
   int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return num(env, -errno);
-  char *buf = malloc(32768);
-  if (buf == NULL) {
-    close(fd);
-    return num(env, -ENOMEM);
-  }
-  napi_value out;
-  uint32_t k = 0;
-  int err = 0;
-  if (napi_create_array(env, &out) != napi_ok) err = -ENOMEM;
+  char *dents = malloc(32768);
+  struct buf names = {0}, types = {0}, inos = {0};
+  int err = dents == NULL ? -ENOMEM : 0;
   while (err == 0) {
-    long n = syscall(SYS_getdents64, fd, buf, 32768);
+    long n = syscall(SYS_getdents64, fd, dents, 32768);
     if (n < 0) { err = -errno; break; }
     if (n == 0) break;
-    for (long off = 0; off < n;) {
-      struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + off);
+    for (long off = 0; off < n && err == 0;) {
+      struct linux_dirent64 *d = (struct linux_dirent64 *)(dents + off);
       off += d->d_reclen;
       const char *nm = d->d_name;
       if (nm[0] == '.' && (nm[1] == '\0' || (nm[1] == '.' && nm[2] == '\0'))) continue;
-      napi_value name, type, ino;
-      if (napi_create_string_utf8(env, nm, strlen(nm), &name) != napi_ok ||
-          napi_create_uint32(env, d->d_type, &type) != napi_ok ||
-          napi_create_bigint_uint64(env, d->d_ino, &ino) != napi_ok ||
-          napi_set_element(env, out, k, name) != napi_ok ||
-          napi_set_element(env, out, k + 1, type) != napi_ok ||
-          napi_set_element(env, out, k + 2, ino) != napi_ok) {
-        err = -ENOMEM;
-        break;
+      uint64_t ino = d->d_ino;
+      if ((err = buf_put(&names, nm, strlen(nm) + 1)) == 0 &&
+          (err = buf_put(&types, &d->d_type, 1)) == 0) {
+        err = buf_put(&inos, &ino, sizeof ino);
       }
-      k += 3;
     }
   }
-  free(buf);
+  free(dents);
   close(fd);
+  napi_value out = NULL, a, b, c;
+  if (err == 0) {
+    if (napi_create_string_utf8(env, names.data ? names.data : "", names.len, &a) != napi_ok ||
+        typed(env, napi_uint8_array, 1, &types, &b) != napi_ok ||
+        typed(env, napi_biguint64_array, 8, &inos, &c) != napi_ok ||
+        napi_create_array_with_length(env, 3, &out) != napi_ok ||
+        napi_set_element(env, out, 0, a) != napi_ok || napi_set_element(env, out, 1, b) != napi_ok ||
+        napi_set_element(env, out, 2, c) != napi_ok) {
+      err = -ENOMEM;
+    }
+  }
+  free(names.data);
+  free(types.data);
+  free(inos.data);
   return err != 0 ? num(env, err) : out;
 }
 

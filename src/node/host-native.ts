@@ -22,8 +22,8 @@ export interface NativeFs {
   symlinkAt(target: string, dirfd: number, name: string): number;
   readlinkAt(dirfd: number, name: string): string | number;
   utimensAt(dirfd: number, name: string, times: BigUint64Array, omit: number): number;
-  /** Flat triples: name, d_type, ino. */
-  readdir(dirfd: number): (string | number | bigint)[] | number;
+  /** [names, each followed by NUL; d_type per entry; d_ino per entry]. */
+  readdir(dirfd: number): [string, Uint8Array, BigUint64Array] | number;
   setFdDir(path: string): number;
   /**
    * Pin with O_PATH, fstat, and reopen a regular file (fileFlags >= 0) or directory

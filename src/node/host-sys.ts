@@ -153,12 +153,16 @@ export function nativeSys(n: NativeFs): HostSys {
     readdir(d) {
       const r = n.readdir(d.fd);
       if (typeof r === 'number') { check(r); return []; }
+      const [names, types, inos] = r;
       const out: SysEntry[] = [];
-      for (let i = 0; i < r.length; i += 3) {
-        const name = r[i] as string;
-        const dt = r[i + 1] as number;
+      let start = 0;
+      for (let i = 0; i < types.length; i++) {
+        const end = names.indexOf('\0', start);
+        const name = names.slice(start, end);
+        start = end + 1;
+        const dt = types[i]!;
         if (dt !== DT_UNKNOWN) {
-          out.push({ name, filetype: fileTypeOfDt(dt), ino: r[i + 2] as bigint });
+          out.push({ name, filetype: fileTypeOfDt(dt), ino: inos[i]! });
           continue;
         }
         // Some filesystems leave d_type unset: ask the inode itself (as Node's readdir does).

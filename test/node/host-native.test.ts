@@ -123,14 +123,35 @@ function describeShim(n: NativeFs): void {
       const { dir, fd } = world();
       const r = n.readdir(fd);
       assert.ok(Array.isArray(r));
+      const [names, types, inos] = r;
+      const list = names.split('\0');
+      assert.equal(list.pop(), ''); // every name ends with NUL
+      assert.equal(list.length, types.length);
+      assert.equal(list.length, inos.length);
       const got = new Map<string, [number, bigint]>();
-      for (let i = 0; i < r.length; i += 3) got.set(r[i] as string, [r[i + 1] as number, r[i + 2] as bigint]);
+      list.forEach((name, i) => got.set(name, [types[i]!, inos[i]!]));
       assert.deepEqual([...got.keys()].sort(), ['abs', 'file', 'link', 'sub']);
       for (const [name, [, ino]] of got) assert.equal(ino, nfs.lstatSync(`${dir}/${name}`, { bigint: true }).ino, name);
       assert.equal(got.get('sub')![0], 4);
       assert.equal(got.get('file')![0], 8);
       assert.equal(got.get('link')![0], 10);
       assert.deepEqual(n.readdir(fd), r); // a second listing is the same: the offset did not move
+      nfs.closeSync(fd);
+    });
+
+    it('lists a directory larger than one getdents64 batch, non-ASCII names included', () => {
+      const dir = tempDir();
+      dirs.push(dir);
+      const want = new Set<string>();
+      for (let i = 0; i < 3000; i++) want.add(`entry-${i}-${'é'.repeat(i % 40)}`);
+      for (const name of want) nfs.writeFileSync(`${dir}/${name}`, '');
+      const fd = nfs.openSync(dir, 'r');
+      const r = n.readdir(fd);
+      assert.ok(Array.isArray(r));
+      const list = r[0].split('\0').slice(0, -1);
+      assert.equal(list.length, 3000);
+      assert.deepEqual(new Set(list), want);
+      for (const i of [0, 1234, 2999]) assert.equal(r[2][i], nfs.lstatSync(`${dir}/${list[i]}`, { bigint: true }).ino);
       nfs.closeSync(fd);
     });
 

@@ -66,6 +66,25 @@ static int get_fd(napi_env env, napi_value v, int *fd) {
   return 0;
 }
 
+// The (dirfd, name) pair most calls start with: argv[0] and argv[1].
+static int fd_name(napi_env env, napi_value *argv, int *fd, char *name) {
+  int e = get_fd(env, argv[0], fd);
+  return e < 0 ? e : get_name(env, argv[1], name);
+}
+
+// The data of a typed array of `type` with at least `min` elements; throws and returns NULL
+// otherwise (a misuse by the TypeScript side, never a guest's doing).
+static void *typed_data(napi_env env, napi_value v, napi_typedarray_type type, size_t min, const char *what) {
+  napi_typedarray_type t;
+  size_t length;
+  void *data;
+  if (napi_get_typedarray_info(env, v, &t, &length, &data, NULL, NULL) != napi_ok || t != type || length < min) {
+    napi_throw_type_error(env, NULL, what);
+    return NULL;
+  }
+  return data;
+}
+
 // Fetches `want` arguments; throws (returns 0) when fewer were passed.
 static int args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
   size_t argc = want;
@@ -85,17 +104,11 @@ static int64_t ns(struct timespec t) {
 static napi_value StatAt(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   if (!args(env, info, 3, argv)) return NULL;
-  napi_typedarray_type type;
-  size_t length;
-  void *data;
-  CHECK(napi_get_typedarray_info(env, argv[2], &type, &length, &data, NULL, NULL));
-  if (type != napi_bigint64_array || length < 8) {
-    napi_throw_type_error(env, NULL, "warden_fs: statAt needs a BigInt64Array(8)");
-    return NULL;
-  }
+  void *data = typed_data(env, argv[2], napi_bigint64_array, 8, "warden_fs: statAt needs a BigInt64Array(8)");
+  if (data == NULL) return NULL;
   int fd, e;
   char name[NAME_BYTES + 1];
-  if ((e = get_fd(env, argv[0], &fd)) < 0 || (e = get_name(env, argv[1], name)) < 0) return num(env, e);
+  if ((e = fd_name(env, argv, &fd, name)) < 0) return num(env, e);
   struct stat st;
   if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return num(env, -errno);
   int64_t *out = data;
@@ -119,7 +132,7 @@ static napi_value OpenAt(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_int32(env, argv[3], &mode));
   int fd, e;
   char name[NAME_BYTES + 1];
-  if ((e = get_fd(env, argv[0], &fd)) < 0 || (e = get_name(env, argv[1], name)) < 0) return num(env, e);
+  if ((e = fd_name(env, argv, &fd, name)) < 0) return num(env, e);
   return result(env, openat(fd, name, flags | O_NOFOLLOW | O_CLOEXEC, (mode_t)mode));
 }
 
@@ -155,17 +168,11 @@ static napi_value OpenPinned(napi_env env, napi_callback_info info) {
   int32_t file_flags, dir_flags;
   CHECK(napi_get_value_int32(env, argv[2], &file_flags));
   CHECK(napi_get_value_int32(env, argv[3], &dir_flags));
-  napi_typedarray_type type;
-  size_t length;
-  void *data;
-  CHECK(napi_get_typedarray_info(env, argv[4], &type, &length, &data, NULL, NULL));
-  if (type != napi_int32_array || length < 1) {
-    napi_throw_type_error(env, NULL, "warden_fs: openPinned needs an Int32Array(1)");
-    return NULL;
-  }
+  void *data = typed_data(env, argv[4], napi_int32_array, 1, "warden_fs: openPinned needs an Int32Array(1)");
+  if (data == NULL) return NULL;
   int fd, e;
   char name[NAME_BYTES + 1];
-  if ((e = get_fd(env, argv[0], &fd)) < 0 || (e = get_name(env, argv[1], name)) < 0) return num(env, e);
+  if ((e = fd_name(env, argv, &fd, name)) < 0) return num(env, e);
   int pin = openat(fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
   if (pin < 0) return num(env, -errno);
   struct stat st;
@@ -207,7 +214,7 @@ static napi_value MkdirAt(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_int32(env, argv[2], &mode));
   int fd, e;
   char name[NAME_BYTES + 1];
-  if ((e = get_fd(env, argv[0], &fd)) < 0 || (e = get_name(env, argv[1], name)) < 0) return num(env, e);
+  if ((e = fd_name(env, argv, &fd, name)) < 0) return num(env, e);
   return result(env, mkdirat(fd, name, (mode_t)mode));
 }
 
@@ -219,16 +226,14 @@ static napi_value UnlinkAt(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_bool(env, argv[2], &dir));
   int fd, e;
   char name[NAME_BYTES + 1];
-  if ((e = get_fd(env, argv[0], &fd)) < 0 || (e = get_name(env, argv[1], name)) < 0) return num(env, e);
+  if ((e = fd_name(env, argv, &fd, name)) < 0) return num(env, e);
   return result(env, unlinkat(fd, name, dir ? AT_REMOVEDIR : 0));
 }
 
 // Shared by renameAt and linkAt: (fromfd, from, tofd, to).
 static int two_names(napi_env env, napi_value *argv, int *fa, char *a, int *fb, char *b) {
-  int e;
-  if ((e = get_fd(env, argv[0], fa)) < 0 || (e = get_name(env, argv[1], a)) < 0) return e;
-  if ((e = get_fd(env, argv[2], fb)) < 0 || (e = get_name(env, argv[3], b)) < 0) return e;
-  return 0;
+  int e = fd_name(env, argv, fa, a);
+  return e < 0 ? e : fd_name(env, argv + 2, fb, b);
 }
 
 // renameAt(fromfd, from, tofd, to) -> 0 | -errno
@@ -265,7 +270,7 @@ static napi_value SymlinkAt(napi_env env, napi_callback_info info) {
   if (memchr(target, '\0', len) != NULL) return num(env, -EINVAL);
   int fd, e;
   char name[NAME_BYTES + 1];
-  if ((e = get_fd(env, argv[1], &fd)) < 0 || (e = get_name(env, argv[2], name)) < 0) return num(env, e);
+  if ((e = fd_name(env, argv + 1, &fd, name)) < 0) return num(env, e);
   return result(env, symlinkat(target, fd, name));
 }
 
@@ -275,7 +280,7 @@ static napi_value ReadlinkAt(napi_env env, napi_callback_info info) {
   if (!args(env, info, 2, argv)) return NULL;
   int fd, e;
   char name[NAME_BYTES + 1];
-  if ((e = get_fd(env, argv[0], &fd)) < 0 || (e = get_name(env, argv[1], name)) < 0) return num(env, e);
+  if ((e = fd_name(env, argv, &fd, name)) < 0) return num(env, e);
   char target[TARGET_BYTES + 1];
   ssize_t n = readlinkat(fd, name, target, sizeof target);
   if (n < 0) return num(env, -errno);
@@ -291,19 +296,13 @@ static napi_value ReadlinkAt(napi_env env, napi_callback_info info) {
 static napi_value UtimensAt(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   if (!args(env, info, 4, argv)) return NULL;
-  napi_typedarray_type type;
-  size_t length;
-  void *data;
-  CHECK(napi_get_typedarray_info(env, argv[2], &type, &length, &data, NULL, NULL));
-  if (type != napi_biguint64_array || length < 2) {
-    napi_throw_type_error(env, NULL, "warden_fs: utimensAt needs a BigUint64Array(2)");
-    return NULL;
-  }
+  void *data = typed_data(env, argv[2], napi_biguint64_array, 2, "warden_fs: utimensAt needs a BigUint64Array(2)");
+  if (data == NULL) return NULL;
   int32_t omit;
   CHECK(napi_get_value_int32(env, argv[3], &omit));
   int fd, e;
   char name[NAME_BYTES + 1];
-  if ((e = get_fd(env, argv[0], &fd)) < 0 || (e = get_name(env, argv[1], name)) < 0) return num(env, e);
+  if ((e = fd_name(env, argv, &fd, name)) < 0) return num(env, e);
   const uint64_t *t = data;
   struct timespec ts[2];
   for (int i = 0; i < 2; i++) {

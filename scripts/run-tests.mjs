@@ -1,10 +1,11 @@
 // Runs every compiled dist/test/**/*.test.js with Node's test runner. Node 20 has no glob
 // support in `--test`, and its directory form would also run helper modules under test/.
 //
-// hostDir has two syscall backends (src/node/host-sys.ts): the native openat shim when it is
-// built, and /proc/<pid>/fd paths otherwise. The first pass uses whichever this machine has;
-// when that is the shim, the suites that touch host mounts run a second time with
-// WARDEN_NATIVE=0, so both backends are tested on every run.
+// Two things have an optional native addon and a pure-TypeScript fallback: hostDir's syscalls
+// (src/node/host-sys.ts: openat shim or /proc/<pid>/fd paths) and the inline deadline
+// (src/node/inline.ts: native timer or vm watchdog). The first pass uses whatever this machine
+// built; when that includes an addon, the suites that exercise them run a second time with
+// WARDEN_NATIVE=0, so both paths are tested on every run.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -17,8 +18,11 @@ function find(dir) {
   });
 }
 
-/** Suites that mount host directories (the second, /proc-paths pass runs these). */
-const HOST_SUITES = ['dist/test/node/host-', 'dist/test/redteam/', 'dist/test/conformance/', 'dist/test/wasi-testsuite/'];
+/** Suites that mount host directories or stop inline guests (the second pass runs these). */
+const FALLBACK_SUITES = [
+  'dist/test/node/host-', 'dist/test/node/deadline-', 'dist/test/redteam/', 'dist/test/conformance/',
+  'dist/test/wasi-testsuite/', 'dist/test/engines/matrix', 'dist/test/engines/exit-spin', 'dist/test/core/run.',
+];
 
 const filter = process.argv.slice(2);
 const files = find('dist/test').filter((f) => filter.length === 0 || filter.some((x) => f.includes(x))).sort();
@@ -33,11 +37,14 @@ function pass(label, list, env) {
   return r.status ?? 1;
 }
 
-const native = process.platform === 'linux' && process.env.WARDEN_NATIVE !== '0'
-  && existsSync('native/build/Release/warden_fs.node');
-let status = pass(`hostDir backend: ${native ? 'native openat shim' : '/proc/<pid>/fd paths'}`, files, process.env);
-const host = files.filter((f) => HOST_SUITES.some((p) => f.startsWith(p)));
-if (native && host.length > 0) {
-  status = pass('hostDir backend: /proc/<pid>/fd paths (WARDEN_NATIVE=0)', host, { ...process.env, WARDEN_NATIVE: '0' }) || status;
+const on = process.platform === 'linux' && process.env.WARDEN_NATIVE !== '0';
+const shim = on && existsSync('native/build/Release/warden_fs.node');
+const timer = on && existsSync('native/deadline/build/Release/warden_deadline.node');
+let status = pass(`hostDir: ${shim ? 'native openat shim' : '/proc/<pid>/fd paths'}; inline deadline: `
+  + `${timer ? 'native timer' : 'vm watchdog'}`, files, process.env);
+const again = files.filter((f) => FALLBACK_SUITES.some((p) => f.startsWith(p)));
+if ((shim || timer) && again.length > 0) {
+  status = pass('hostDir: /proc/<pid>/fd paths; inline deadline: vm watchdog (WARDEN_NATIVE=0)', again,
+    { ...process.env, WARDEN_NATIVE: '0' }) || status;
 }
 process.exit(status);

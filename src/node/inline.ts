@@ -1,13 +1,20 @@
 // The inline engine: the guest runs synchronously on the caller's thread. A deadline is put on
-// it with V8's own watchdog (vm timeout), which terminates execution at V8's loop interrupt
-// checks, so the guest is not instrumented (see RATIONALE.md, "Why a vm timeout for inline?").
+// it by terminating V8 execution at V8's own loop interrupt checks, so the guest is not
+// instrumented: through the native deadline timer when it is built (one long-lived timer thread,
+// ~0.1 µs to arm), else through V8's vm watchdog (a thread per call, 30-500 µs). See
+// RATIONALE.md, "Why a vm timeout for inline?" and "Why a native deadline timer beside the vm
+// watchdog?".
 import vm from 'node:vm';
+import { NATIVE_DEADLINE_CODE, nativeDeadline } from './deadline-native.js';
 
 const script = new vm.Script('globalThis.__wardenInvoke()', { filename: 'warden-inline' });
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
+const native = nativeDeadline();
+
 export function invokeWithDeadline(fn: () => void, timeoutMs: number): void {
   if (!Number.isFinite(timeoutMs)) { fn(); return; }
+  if (native !== null) { native.invoke(fn, Math.max(1, Math.ceil(timeoutMs))); return; }
   const g = globalThis as { __wardenInvoke?: () => void };
   const prev = g.__wardenInvoke;
   g.__wardenInvoke = fn;
@@ -19,7 +26,8 @@ export function invokeWithDeadline(fn: () => void, timeoutMs: number): void {
 }
 
 export function isVmTimeout(e: unknown): boolean {
-  return (e as { code?: string } | null)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
+  const code = (e as { code?: string } | null)?.code;
+  return code === 'ERR_SCRIPT_EXECUTION_TIMEOUT' || code === NATIVE_DEADLINE_CODE;
 }
 
 /** Blocking sleep for poll_oneoff on this thread. */

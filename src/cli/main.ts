@@ -1,6 +1,8 @@
 // The `warden` command. main() never throws: every failure becomes one "warden: ..." line on
 // stderr and an exit status from DESIGN.md's table (2 bad command line, 70 internal failure).
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { nativeDeadline } from '../node/deadline-native.js';
+import { nativeFs } from '../node/host-native.js';
 import { run } from '../node/run.js';
 import { WardenUsageError } from '../run/errors.js';
 import { exitStatusFor, resultToJSON, type RunResult } from '../run/result.js';
@@ -26,7 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     const cmd = parseCommandLine(argv, process.env);
     switch (cmd.kind) {
       case 'help': process.stdout.write(cmd.topic === 'run' ? RUN_HELP : MAIN_HELP); return 0;
-      case 'version': process.stdout.write(`warden ${version()}\n`); return 0;
+      case 'version': process.stdout.write(`warden ${version()}\n${nativeLine()}\n`); return 0;
       case 'run': return await runCommand(cmd.args);
     }
   } catch (e) {
@@ -104,6 +106,13 @@ function say(message: string): void {
   let line = message.replace(/\s*\n\s*/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
   if (line.length > 1000) line = line.slice(0, 1000) + '...';
   process.stderr.write(`warden: ${line}\n`);
+}
+
+/** Which optional native addons this install has (each has a pure-TypeScript fallback). */
+function nativeLine(): string {
+  const yes = (b: boolean): string => (b ? 'native' : 'fallback');
+  return `hostDir syscalls: ${yes(nativeFs() !== null)} (openat shim | /proc paths); `
+    + `inline deadline: ${yes(nativeDeadline() !== null)} (timer thread | vm watchdog)`;
 }
 
 function version(): string {

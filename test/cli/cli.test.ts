@@ -450,6 +450,14 @@ describe('warden help and version', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     const r = warden(['--version']);
     assert.equal(r.status, 0);
-    assert.equal(r.stdout, `warden ${pkg.version}\n`);
+    // The second line says which optional native addons this install has (the child's env is
+    // clean, so WARDEN_NATIVE is unset there unless passed).
+    const built = (f: string): boolean => process.platform === 'linux' && existsSync(join(root, 'native', ...f.split('/')));
+    const kind = (b: boolean): string => (b ? 'native' : 'fallback');
+    const line = (fs: boolean, deadline: boolean): string => `hostDir syscalls: ${kind(fs)} (openat shim | /proc paths); `
+      + `inline deadline: ${kind(deadline)} (timer thread | vm watchdog)\n`;
+    assert.equal(r.stdout, `warden ${pkg.version}\n`
+      + line(built('build/Release/warden_fs.node'), built('deadline/build/Release/warden_deadline.node')));
+    assert.equal(warden(['--version'], { env: { WARDEN_NATIVE: '0' } }).stdout, `warden ${pkg.version}\n${line(false, false)}`);
   });
 });

@@ -151,7 +151,9 @@ static napi_value SetFdDir(napi_env env, napi_callback_info info) {
   }
   CHECK(napi_get_value_string_utf8(env, argv[0], buf, sizeof buf, &len));
   if (strncmp(buf, "/proc/", 6) != 0) return num(env, -EINVAL);
-  memcpy(fd_dir, buf, len + 1);
+  // Every thread of the process (workers load the addon too) passes the same value: write it
+  // only when it differs, so a second thread's load never rewrites what another one reads.
+  if (strcmp(fd_dir, buf) != 0) memcpy(fd_dir, buf, len + 1);
   return num(env, 0);
 }
 

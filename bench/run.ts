@@ -14,6 +14,8 @@ import { SCRATCH_ENV, devNull, repoRoot } from './env.js';
 import type { PairResult } from './measure.js';
 import type { Row } from './row.js';
 import { ratioOf, renderTable, verdict } from './table.js';
+import { nativeDeadline } from '../src/node/deadline-native.js';
+import { nativeFs } from '../src/node/host-native.js';
 
 function parseArgs(argv: string[]): { only: string[] | null; write: boolean } {
   let only: string[] | null = null;
@@ -130,6 +132,8 @@ async function main(): Promise<void> {
     `Machine: ${machine}. Whole run: ${seconds.toFixed(0)} s. 1-minute load average ` +
       `${loadBefore.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end (other work on the machine ` +
       'widens the spreads; interleaving keeps it from favouring either side).',
+    `Native addons (native/): hostDir ${nativeFs() !== null ? 'openat shim' : '/proc/<pid>/fd paths (shim not in use)'}, ` +
+      `inline deadline ${nativeDeadline() !== null ? 'timer thread' : 'vm watchdog (timer not in use)'}.`,
     ...(crashes.length > 0 ? ['', `Case processes that crashed and were re-run (node:wasi's crashes: see bench/case-child.ts): ${crashes.join('; ')}.`] : []),
     '',
   ].join('\n');

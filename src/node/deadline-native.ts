@@ -3,11 +3,8 @@
 // worker, and when the addon is missing or WARDEN_NATIVE=0 is set, inline.ts uses the vm
 // watchdog. See RATIONALE.md, "Why a native deadline timer beside the vm watchdog?".
 
-import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
+import { loadAddon } from './native-addon.js';
 
 export interface NativeDeadline {
   /**
@@ -16,9 +13,6 @@ export interface NativeDeadline {
    */
   invoke(fn: () => void, ms: number): unknown;
 }
-
-/** dist/src/node/ -> the package root. */
-const ADDON = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native', 'deadline', 'build', 'Release', 'warden_deadline.node');
 
 /** The error code of a native deadline. */
 export const NATIVE_DEADLINE_CODE = 'WARDEN_DEADLINE';
@@ -32,11 +26,7 @@ export function nativeDeadline(): NativeDeadline | null {
 }
 
 function load(): NativeDeadline | null {
-  if (!isMainThread || process.platform !== 'linux' || process.env['WARDEN_NATIVE'] === '0' || !existsSync(ADDON)) return null;
-  try {
-    const m = createRequire(import.meta.url)(ADDON) as Partial<NativeDeadline>;
-    return typeof m.invoke === 'function' ? (m as NativeDeadline) : null;
-  } catch {
-    return null; // built for another Node version (this addon uses V8's C++ API): use vm
-  }
+  // Built for another Node version (this addon uses V8's C++ API), it fails to load: vm is used.
+  if (!isMainThread) return null;
+  return loadAddon<NativeDeadline>('deadline/build/Release/warden_deadline.node', (m) => typeof m.invoke === 'function');
 }

@@ -21,7 +21,7 @@ import type { DirHandle, FileSystem, MountContext, Stat } from '../fs/types.js';
 import { C } from './host-common.js';
 import { HostDirHandle } from './host-dir.js';
 import { gather, hostStat, type HostHandle } from './host-handle.js';
-import { check, nativeFs } from './host-native.js';
+import { nativeFs } from './host-native.js';
 import { hostPlatform, type HostPlatform } from './host-platform.js';
 import { nativeSys, pathSys, type HostSys } from './host-sys.js';
 import type { HostStat } from './host-times.js';
@@ -146,10 +146,7 @@ export class HostFileSystem implements FileSystem {
     }
     if (this.platform.procFd) {
       // A new fd on the very directory the root fd holds, even if the path was swapped since.
-      const fd = this.sys.kind === 'native'
-        ? check(nativeFs()!.reopenDir(this.rootFd))
-        : nfs.openSync(`/proc/self/fd/${this.rootFd}`, C.O_RDONLY | C.O_DIRECTORY);
-      return new HostDirHandle(this, fd, null);
+      return new HostDirHandle(this, this.sys.reopenFd(this.rootFd), null);
     }
     const real = nfs.realpathSync(this.hostPath);
     const fd = nfs.openSync(real, C.O_RDONLY | C.O_DIRECTORY | C.O_NOFOLLOW);

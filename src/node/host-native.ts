@@ -5,10 +5,7 @@
 
 import { constants } from 'node:os';
 import { FD_DIR } from './host-common.js';
-import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loadAddon } from './native-addon.js';
 
 /** Every call returns >= 0 on success and -errno on failure (see the C file's contract). */
 export interface NativeFs {
@@ -40,9 +37,6 @@ const FUNCTIONS: readonly (keyof NativeFs)[] = [
   'readlinkAt', 'utimensAt', 'readdir', 'setFdDir', 'openPinned',
 ];
 
-/** dist/src/node/ -> the package root. */
-const ADDON = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native', 'build', 'Release', 'warden_fs.node');
-
 let loaded: NativeFs | null | undefined;
 
 /** The shim, or null when hostDir must use /proc paths (not built, not Linux, disabled). */
@@ -52,14 +46,8 @@ export function nativeFs(): NativeFs | null {
 }
 
 function load(): NativeFs | null {
-  if (process.platform !== 'linux' || process.env['WARDEN_NATIVE'] === '0' || !existsSync(ADDON)) return null;
-  try {
-    const m = createRequire(import.meta.url)(ADDON) as Partial<NativeFs>;
-    if (!FUNCTIONS.every((f) => typeof m[f] === 'function')) return null;
-    return m.setFdDir!(FD_DIR) === 0 ? (m as NativeFs) : null;
-  } catch {
-    return null; // built for another platform or Node-API version: use the /proc paths
-  }
+  const m = loadAddon<NativeFs>('build/Release/warden_fs.node', (x) => FUNCTIONS.every((f) => typeof x[f] === 'function'));
+  return m !== null && m.setFdDir(FD_DIR) === 0 ? m : null;
 }
 
 /** errno number -> code; the first name wins where two share a number (EAGAIN, EWOULDBLOCK). */

@@ -10,7 +10,7 @@
 
 import * as nfs from 'node:fs';
 import { FileType } from '../abi/constants.js';
-import { fileTypeOfDirent, fileTypeOfMode, nsToSeconds } from './host-common.js';
+import { FD_DIR, fileTypeOfDirent, fileTypeOfMode, nsToSeconds } from './host-common.js';
 import { check, NOT_OPENED, type NativeFs } from './host-native.js';
 import { exactAtim, exactMtim, lookupTimes, recordTimes, type HostStat } from './host-times.js';
 
@@ -39,6 +39,8 @@ export interface HostSys {
   open(d: SysDir, name: string, flags: number, mode: number): number;
   /** A new fd on the directory `d` holds. */
   reopenSelf(d: SysDir): number;
+  /** A new fd on the directory a raw host fd holds (Linux: never by path). */
+  reopenFd(fd: number): number;
   mkdir(d: SysDir, name: string): void;
   unlink(d: SysDir, name: string): void;
   rmdir(d: SysDir, name: string): void;
@@ -63,6 +65,7 @@ export const pathSys: HostSys = {
   lstat: (d, name) => nfs.lstatSync(d.at(name), { bigint: true, throwIfNoEntry: false }),
   open: (d, name, flags, mode) => nfs.openSync(d.at(name), flags, mode),
   reopenSelf: (d) => nfs.openSync(d.self(), nfs.constants.O_RDONLY | nfs.constants.O_DIRECTORY),
+  reopenFd: (fd) => nfs.openSync(`${FD_DIR}/${fd}`, nfs.constants.O_RDONLY | nfs.constants.O_DIRECTORY),
   mkdir: (d, name) => nfs.mkdirSync(d.at(name), 0o777),
   unlink: (d, name) => nfs.unlinkSync(d.at(name)),
   rmdir: (d, name) => nfs.rmdirSync(d.at(name)),
@@ -125,6 +128,7 @@ export function nativeSys(n: NativeFs): HostSys {
     lstat,
     open: (d, name, flags, mode) => check(n.openAt(d.fd, name, flags, mode)),
     reopenSelf: (d) => check(n.reopenDir(d.fd)),
+    reopenFd: (fd) => check(n.reopenDir(fd)),
     mkdir: (d, name) => void check(n.mkdirAt(d.fd, name, 0o777)),
     unlink: (d, name) => void check(n.unlinkAt(d.fd, name, false)),
     rmdir: (d, name) => void check(n.unlinkAt(d.fd, name, true)),
